@@ -1,0 +1,3 @@
+using Rhythmic.Cli;
+
+return await Cli.RunAsync(args);

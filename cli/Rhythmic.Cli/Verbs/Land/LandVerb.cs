@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Rhythmic.Cli.Verbs;
+
+/// <summary><c>rhythmic land</c>.</summary>
+internal static class LandVerb
+{
+    public static Command Create()
+    {
+        var command = new Command("land", "Run the lake lander.");
+        command.SetAction(_ => NotYet.Say("land", " Kafka to date/hour-partitioned Parquet:lake lander"));
+        return command;
+    }
+}

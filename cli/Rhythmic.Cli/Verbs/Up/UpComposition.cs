@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace Rhythmic.Cli.Verbs;
+
+/// <summary>The layers' background services that <c>rhythmic up</c> runs inside the serving host, one line each.</summary>
+internal static class UpComposition
+{
+    public static void AddLayers(WebApplicationBuilder builder)
+    {
+        _ = builder;
+    }
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Rhythmic.Core;
+using Rhythmic.Core.Kafka;
+using Rhythmic.Serving;
+
+namespace Rhythmic.Cli.Verbs;
+
+/// <summary><c>rhythmic up</c>: the whole platform in one process on the configured (by default embedded) PostgreSQL and Kafka.</summary>
+internal static class UpVerb
+{
+    public static Command Create()
+    {
+        var command = new Command("up", "Run the whole platform in one process: embedded Kafka (unless configured), PostgreSQL, every layer and the serving API.");
+        command.SetAction((_, ct) => RunAsync(ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CancellationToken invocation)
+    {
+        using var ctx = CliContext.Load();
+        var ct = CliContext.ShutdownToken(invocation);
+        var log = ctx.Logger("Rhythmic.Up");
+        var startedPg = await PlatformDatabase.PrepareAsync(ctx.Settings, log, ct);
+        try
+        {
+            using var kafka = ctx.Settings.Kafka.IsEmbedded ? EmbeddedKafka.Start(ctx.Settings, log) : null;
+            var app = ServingHost.Build(ctx.Settings, UpComposition.AddLayers);
+            log.LogInformation("Rhythmic is up: API at {Urls}", ctx.Settings.Serving.Urls);
+            await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, ct);
+            return 0;
+        }
+        finally
+        {
+            if (startedPg is not null) await startedPg.StopAsync(CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace Rhythmic.Core.Configuration;
+
+/// <summary>Defaults of the event simulator; command-line options override them.</summary>
+public sealed class SimulatorSettings
+{
+    /// <summary>Users at the start of a simulation.</summary>
+    public int Users { get; set; } = 2000;
+    /// <summary>Yearly growth of the user base (0.01 = 1 %).</summary>
+    public double GrowthRate { get; set; } = 0.01;
+    /// <summary>Yearly churn of paid users unrelated to the Cancel page.</summary>
+    public double AttritionRate { get; set; } = 0.0;
+    /// <summary>Random seed; the same seed and options give byte-identical output.</summary>
+    public long Seed { get; set; } = 42;
+    /// <summary>In continuous mode, how many times faster than the wall clock time passes.</summary>
+    public double Speed { get; set; } = 1.0;
+    /// <summary>An eventsim-format JSON config; empty uses the built-in copy of eventsim's example config.</summary>
+    public string Config { get; set; } = "";
+    /// <summary>Directory with eventsim-style data files; empty uses the built-in catalog, names and places.</summary>
+    public string DataDir { get; set; } = "";
+    /// <summary>Whether <c>rhythmic up</c> runs the simulator against its Kafka.</summary>
+    public bool RunInUp { get; set; } = true;
+
+    internal void Validate(SettingsValidator v)
+    {
+        v.Range("Users", Users, 1, 100_000_000);
+        v.Range("GrowthRate", GrowthRate, 0.0, 100.0);
+        v.Range("AttritionRate", AttritionRate, 0.0, 1.0);
+        v.Range("Speed", Speed, 0.001, 1_000_000.0);
+    }
+}

@@ -1,0 +1,54 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace Rhythmic.Core.Kafka;
+
+/// <summary>Client configurations shared by every layer, so producers and consumers behave alike everywhere.</summary>
+public static class KafkaClients
+{
+    /// <summary>A producer that never loses an acknowledged message and keeps per-key order across retries.</summary>
+    public static ProducerConfig Producer(string bootstrapServers, string clientId) => new()
+    {
+        BootstrapServers = bootstrapServers,
+        ClientId = clientId,
+        Acks = Acks.All,
+        EnableIdempotence = true,
+        LingerMs = 5,
+        BatchSize = 1_000_000,
+        CompressionType = CompressionType.None,
+        MessageTimeoutMs = 300_000,
+        LogConnectionClose = false,
+    };
+
+    /// <summary>
+    /// A consumer whose offsets live outside Kafka (in PostgreSQL, with the data they produced): no auto-commit,
+    /// cooperative-sticky assignment so a rebalance does not stop every partition.
+    /// </summary>
+    public static ConsumerConfig Consumer(string bootstrapServers, string groupId, string clientId) => new()
+    {
+        BootstrapServers = bootstrapServers,
+        GroupId = groupId,
+        ClientId = clientId,
+        EnableAutoCommit = false,
+        EnableAutoOffsetStore = false,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+        SessionTimeoutMs = 10_000,
+        HeartbeatIntervalMs = 1_000,
+        FetchWaitMaxMs = 50,
+        LogConnectionClose = false,
+    };
+
+    /// <summary>Creates each topic missing from a real cluster (the embedded one creates its topics itself).</summary>
+    public static async Task EnsureTopicsAsync(string bootstrapServers, IEnumerable<string> topics, int partitions, short replication = 1)
+    {
+        KafkaNative.EnsureLoaded();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var existing = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToHashSet();
+        var missing = topics.Where(t => !existing.Contains(t))
+            .Select(t => new TopicSpecification { Name = t, NumPartitions = partitions, ReplicationFactor = replication }).ToList();
+        if (missing.Count == 0) return;
+        try { await admin.CreateTopicsAsync(missing); }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists)) { }
+    }
+}

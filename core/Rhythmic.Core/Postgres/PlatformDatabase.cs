@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+using Rhythmic.Core.Configuration;
+
+namespace Rhythmic.Core;
+
+/// <summary>The platform's PostgreSQL as configured: the embedded project-local cluster unless a connection string is set.</summary>
+public static class PlatformDatabase
+{
+    /// <summary>The embedded cluster of these settings.</summary>
+    public static EmbeddedPostgres Embedded(RhythmicSettings s)
+        => new(s.PathOf(s.Postgres.DataDir), s.Postgres.Port, s.Postgres.BinDir);
+
+    /// <summary>Makes the database usable: starts the embedded cluster if it is configured and not running, creates the database, applies migrations.</summary>
+    /// <returns>The cluster this call started (the caller stops it), or null.</returns>
+    public static async Task<EmbeddedPostgres?> PrepareAsync(RhythmicSettings s, ILogger logger, CancellationToken ct)
+    {
+        EmbeddedPostgres? started = null;
+        if (s.Postgres.IsEmbedded)
+        {
+            var pg = Embedded(s);
+            if (!await pg.IsRunningAsync(ct))
+            {
+                logger.LogInformation("Starting the embedded PostgreSQL in {DataDir} on port {Port}", pg.DataDir, pg.Port);
+                await pg.StartAsync(ct);
+                started = pg;
+            }
+            await pg.EnsureDatabaseAsync(s.Postgres.Database, ct);
+        }
+        await new Migrator(s.Postgres.EffectiveConnectionString, logger).MigrateAsync(ct);
+        return started;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Rhythmic.Core.Configuration;
+using Rhythmic.Core.Observability;
+
+namespace Rhythmic.Serving;
+
+/// <summary>
+/// The serving host: the HTTP API (health, metrics, and the layers' endpoints). <c>rhythmic serve</c> runs it alone;
+/// <c>rhythmic up</c> runs it with every layer's background services added.
+/// </summary>
+public static class ServingHost
+{
+    /// <summary>Builds the web application; <paramref name="configure"/> adds services (the layers' workers) before it is built.</summary>
+    public static WebApplication Build(RhythmicSettings settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = settings.Home });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(RhythmicConfiguration.Build(settings.Home));
+        builder.WebHost.UseUrls(settings.Serving.Urls);
+        builder.Logging.AddRhythmicConsole(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(MetricsRegistry.Default);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapGet("/health", async (HttpContext http, CancellationToken ct) =>
+        {
+            try
+            {
+                await using var conn = new NpgsqlConnection(settings.Postgres.EffectiveConnectionString);
+                await conn.OpenAsync(ct);
+                return Results.Json(new { status = "ok", postgres = "ok" });
+            }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return Results.Json(new { status = "degraded", postgres = e.Message }, statusCode: 503);
+            }
+        });
+        app.MapGet("/metrics", () => Results.Text(MetricsRegistry.Default.Render(), "text/plain; version=0.0.4"));
+        return app;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text;
+using Confluent.Kafka;
+using Rhythmic.Core.Kafka;
+using Rhythmic.Testing;
+
+namespace Rhythmic.Core.Tests;
+
+public sealed class EmbeddedKafkaTests
+{
+    private const string Topic = "t";
+
+    [Fact]
+    public void Loaded_librdkafka_is_the_version_Confluent_Kafka_needs()
+    {
+        KafkaNative.EnsureLoaded();
+        Assert.Equal(KafkaNative.Version, Library.VersionString);
+    }
+
+    [Fact]
+    public void A_consumer_group_reads_every_produced_message_once()
+    {
+        using var cluster = TestKafka.Start(partitions: 3, [Topic]);
+        using var producer = TestKafka.Producer(cluster);
+        var sent = Enumerable.Range(0, 3000).Select(i => $"m{i}").ToList();
+        foreach (var m in sent) producer.Produce(Topic, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(m), Value = Encoding.UTF8.GetBytes(m) });
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+
+        var group = TestKafka.NewGroup();
+        var received = ConsumeAll(cluster, group, sent.Count);
+        Assert.Equal(sent.Order(), received.Order());
+
+        // The group committed: a second member of the same group starts after everything.
+        using var again = new ConsumerBuilder<byte[], byte[]>(KafkaClients.Consumer(cluster.BootstrapServers, group, "again")).Build();
+        again.Subscribe(Topic);
+        var assigned = DateTime.UtcNow;
+        ConsumeResult<byte[], byte[]>? extra = null;
+        while (DateTime.UtcNow - assigned < TimeSpan.FromSeconds(3) && extra is null) extra = again.Consume(TimeSpan.FromMilliseconds(200));
+        Assert.Null(extra);
+        again.Close();
+    }
+
+    [Fact]
+    public async Task A_broker_down_and_up_loses_no_acknowledged_message()
+    {
+        using var cluster = TestKafka.Start(partitions: 2, [Topic], brokers: 3);
+        using var producer = TestKafka.Producer(cluster);
+        var acked = new List<string>();
+        async Task ProduceAsync(int from, int count)
+        {
+            var deliveries = Enumerable.Range(from, count).Select(async i =>
+            {
+                var r = await producer.ProduceAsync(Topic, new Message<byte[], byte[]> { Key = BitConverter.GetBytes(i), Value = Encoding.UTF8.GetBytes($"m{i}") });
+                return r.Status == PersistenceStatus.Persisted ? Encoding.UTF8.GetString(r.Message.Value) : null;
+            });
+            var delivered = await Task.WhenAll(deliveries);
+            lock (acked) acked.AddRange(delivered.OfType<string>());
+        }
+
+        await ProduceAsync(0, 500);
+        cluster.BrokerDown(1);
+        var during = ProduceAsync(500, 500);
+        await Task.Delay(500); // let the producer meet the down broker before it returns
+        cluster.BrokerUp(1);
+        await during;
+        await ProduceAsync(1000, 500);
+
+        Assert.Equal(1500, acked.Count);
+        var received = ConsumeAll(cluster, TestKafka.NewGroup(), acked.Count);
+        Assert.Equal(acked.Order(), received.Order());
+    }
+
+    [Fact]
+    public async Task Injected_produce_errors_are_retried_by_the_idempotent_producer()
+    {
+        using var cluster = TestKafka.Start(partitions: 1, [Topic]);
+        cluster.InjectRequestErrors(KafkaApiKey.Produce, ErrorCode.NotEnoughReplicas, ErrorCode.RequestTimedOut);
+        using var producer = TestKafka.Producer(cluster);
+        var result = await producer.ProduceAsync(Topic, new Message<byte[], byte[]> { Key = [1], Value = [2] });
+        Assert.Equal(PersistenceStatus.Persisted, result.Status);
+        Assert.Equal(new byte[] { 2 }, Assert.Single(ConsumeAll(cluster, TestKafka.NewGroup(), 1).Select(s => Encoding.UTF8.GetBytes(s))));
+    }
+
+    /// <summary>Consumes until <paramref name="expected"/> messages arrived, committing as it goes.</summary>
+    private static List<string> ConsumeAll(MockCluster cluster, string group, int expected)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClients.Consumer(cluster.BootstrapServers, group, "c")).Build();
+        consumer.Subscribe(Topic);
+        var received = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (received.Count < expected && DateTime.UtcNow < deadline)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (r is null) continue;
+            received.Add(Encoding.UTF8.GetString(r.Message.Value));
+            consumer.StoreOffset(r);
+        }
+        consumer.Commit();
+        consumer.Close();
+        return received;
+    }
+}
