@@ -2,13 +2,20 @@ using System.CommandLine;
 
 namespace Rhythmic.Cli.Verbs;
 
-/// <summary><c>rhythmic bench</c>.</summary>
+/// <summary><c>rhythmic bench &lt;layer&gt;</c>: throughput figures, one subcommand per layer (each in its own file beside this one).</summary>
 internal static class BenchVerb
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Print throughput figures of a layer (and of peers side by side).");
-        command.SetAction(_ => NotYet.Say("bench", "benchmark suite"));
+        var command = new Command("bench", "Print throughput figures of a layer (and of peers such as DuckDB side by side).");
+        // One line per layer's benchmark:
+        command.SetAction(_ => command.Subcommands.Count == 0 ? NotYet.Say("bench", "benchmark suite") : ShowHelp(command));
         return command;
+    }
+
+    private static int ShowHelp(Command command)
+    {
+        Console.Error.WriteLine($"rhythmic bench: name a layer: {string.Join(", ", command.Subcommands.Select(c => c.Name))}.");
+        return 1;
     }
 }

@@ -7,8 +7,8 @@ internal static class JobsVerb
 {
     public static Command Create()
     {
-        var command = new Command("jobs", "Scheduled loads.");
-        command.SetAction(_ => NotYet.Say("jobs", " run the scheduler, list, trigger and show history:orchestration layer"));
+        var command = new Command("jobs", "Scheduled loads (run the scheduler, list, trigger, history).");
+        command.SetAction(_ => NotYet.Say("jobs", "orchestration layer"));
         return command;
     }
 }

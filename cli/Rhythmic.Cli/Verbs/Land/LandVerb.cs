@@ -7,8 +7,8 @@ internal static class LandVerb
 {
     public static Command Create()
     {
-        var command = new Command("land", "Run the lake lander.");
-        command.SetAction(_ => NotYet.Say("land", " Kafka to date/hour-partitioned Parquet:lake lander"));
+        var command = new Command("land", "Run the lake lander (Kafka to date/hour-partitioned Parquet).");
+        command.SetAction(_ => NotYet.Say("land", "lake lander"));
         return command;
     }
 }

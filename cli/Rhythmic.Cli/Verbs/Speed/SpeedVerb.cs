@@ -7,8 +7,8 @@ internal static class SpeedVerb
 {
     public static Command Create()
     {
-        var command = new Command("speed", "Run the speed layer.");
-        command.SetAction(_ => NotYet.Say("speed", " Kafka to per-minute aggregates in PostgreSQL:speed layer"));
+        var command = new Command("speed", "Run the speed layer (Kafka to per-minute aggregates in PostgreSQL).");
+        command.SetAction(_ => NotYet.Say("speed", "speed layer"));
         return command;
     }
 }
