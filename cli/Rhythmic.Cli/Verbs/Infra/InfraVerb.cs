@@ -14,6 +14,25 @@ internal static class InfraVerb
         command.Subcommands.Add(Kafka());
         command.Subcommands.Add(Pg());
         command.Subcommands.Add(Migrate());
+        command.Subcommands.Add(Show());
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var command = new Command("show", "Print where the configured platform lives (key=value lines, for scripts).");
+        command.SetAction(_ =>
+        {
+            using var ctx = CliContext.Load();
+            var s = ctx.Settings;
+            Console.WriteLine($"home={s.Home}");
+            Console.WriteLine($"serving.url={s.Serving.Urls.Split(';')[0]}");
+            Console.WriteLine($"postgres={(s.Postgres.IsEmbedded ? $"embedded 127.0.0.1:{s.Postgres.Port} ({s.PathOf(s.Postgres.DataDir)})" : "configured")}");
+            Console.WriteLine($"kafka={(s.Kafka.IsEmbedded ? "embedded" : s.Kafka.BootstrapServers)}");
+            Console.WriteLine($"lake={s.PathOf(s.Lake.Root)}");
+            Console.WriteLine($"run={s.PathOf(s.RunDir)}");
+            return 0;
+        });
         return command;
     }
 
@@ -42,7 +61,10 @@ internal static class InfraVerb
         {
             using var ctx = CliContext.Load();
             if (!ctx.Settings.Postgres.IsEmbedded)
-                throw new RhythmicException("Postgres:ConnectionString is configured, so there is no embedded cluster to manage.");
+            {
+                Console.WriteLine("Postgres:ConnectionString is configured: no embedded cluster to manage.");
+                return 0;
+            }
             var pg = PlatformDatabase.Embedded(ctx.Settings);
             switch (parse.GetValue(action))
             {
