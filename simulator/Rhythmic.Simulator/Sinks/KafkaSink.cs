@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rhythmic.Core;
+using Rhythmic.Core.Events;
+using Rhythmic.Core.Kafka;
+using Rhythmic.Core.Observability;
+
+namespace Rhythmic.Simulator.Sinks;
+
+/// <summary>
+/// Produces each event to its topic, keyed by userId (or sessionId for guests) so one user's events stay ordered in
+/// one partition. A failed delivery is logged, counted and produced again (up to <see cref="MaxAttempts"/> times);
+/// <see cref="FlushAsync"/> waits for every acknowledgement and throws if any message could not be delivered.
+/// </summary>
+public sealed class KafkaSink : IEventSink
+{
+    /// <summary>Deliveries tried per message before it counts as failed.</summary>
+    public int MaxAttempts { get; init; } = 10;
+
+    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<(string Topic, Message<byte[], byte[]> Message, int Attempt)> _retries = new();
+    private readonly Action<DeliveryReport<byte[], byte[]>>[] _handlers;
+    private readonly Counter _produced = MetricsRegistry.Default.Counter("rhythmic_simulator_produced_total", "Events acknowledged by Kafka.");
+    private readonly Counter _retried = MetricsRegistry.Default.Counter("rhythmic_simulator_delivery_retries_total", "Kafka deliveries that failed and were retried.");
+    private readonly Counter _failedMetric = MetricsRegistry.Default.Counter("rhythmic_simulator_delivery_failures_total", "Events Kafka never acknowledged.");
+    private long _pending;
+    private long _failed;
+    private long _acknowledged;
+    private long _retriedCount;
+    private string? _lastError;
+
+    /// <summary>A sink producing to <paramref name="bootstrapServers"/> with the platform's producer settings (<see cref="KafkaClients.Producer"/>).</summary>
+    public KafkaSink(string bootstrapServers, ILogger? logger = null, Action<ProducerConfig>? configure = null, string clientId = "rhythmic-simulator")
+    {
+        KafkaNative.EnsureLoaded();
+        var config = KafkaClients.Producer(bootstrapServers, clientId);
+        configure?.Invoke(config);
+        _logger = logger ?? NullLogger.Instance;
+        _producer = new ProducerBuilder<byte[], byte[]>(config)
+            .SetErrorHandler((_, e) => _logger.LogWarning("Kafka producer error: {Reason} ({Code})", e.Reason, e.Code))
+            .Build();
+        _handlers = Enumerable.Range(0, MaxAttemptsLimit + 1).Select(attempt => (Action<DeliveryReport<byte[], byte[]>>)(r => OnDelivery(r, attempt))).ToArray();
+    }
+
+    private const int MaxAttemptsLimit = 100;
+
+    /// <summary>Messages acknowledged so far.</summary>
+    public long Acknowledged => Interlocked.Read(ref _acknowledged);
+    /// <summary>Deliveries that failed and were produced again.</summary>
+    public long Retried => Interlocked.Read(ref _retriedCount);
+    /// <summary>Messages given up after <see cref="MaxAttempts"/> failed deliveries.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+    /// <summary>Messages produced but not yet acknowledged or failed.</summary>
+    public long Pending => Interlocked.Read(ref _pending);
+
+    public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs)
+    {
+        DrainRetries();
+        var message = new Message<byte[], byte[]> { Key = key.ToArray(), Value = json.ToArray(), Timestamp = new Timestamp(timestampMs, TimestampType.CreateTime) };
+        Produce(topic, message, 1);
+    }
+
+    private void Produce(string topic, Message<byte[], byte[]> message, int attempt)
+    {
+        Interlocked.Increment(ref _pending);
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(topic, message, _handlers[Math.Min(attempt, MaxAttemptsLimit)]);
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // Back-pressure: let deliveries complete, then try again.
+                _producer.Poll(TimeSpan.FromMilliseconds(50));
+            }
+            catch
+            {
+                Interlocked.Decrement(ref _pending);
+                throw;
+            }
+        }
+    }
+
+    private void OnDelivery(DeliveryReport<byte[], byte[]> report, int attempt)
+    {
+        if (report.Error.IsError)
+        {
+            _lastError = $"{report.Error.Reason} ({report.Error.Code})";
+            if (attempt < Math.Min(MaxAttempts, MaxAttemptsLimit))
+            {
+                Interlocked.Increment(ref _retriedCount);
+                _retried.Inc();
+                _logger.LogWarning("Delivery to {Topic} failed (attempt {Attempt}): {Error}; producing it again", report.Topic, attempt, _lastError);
+                _retries.Enqueue((report.Topic, report.Message, attempt + 1));
+            }
+            else
+            {
+                Interlocked.Increment(ref _failed);
+                _failedMetric.Inc();
+                _logger.LogError("Delivery to {Topic} failed {Attempts} times, giving up on the message: {Error}", report.Topic, attempt, _lastError);
+            }
+        }
+        else
+        {
+            Interlocked.Increment(ref _acknowledged);
+            _produced.Inc();
+        }
+        Interlocked.Decrement(ref _pending);
+    }
+
+    private void DrainRetries()
+    {
+        while (_retries.TryDequeue(out var r)) Produce(r.Topic, r.Message, r.Attempt);
+    }
+
+    /// <summary>Waits until every message written is acknowledged (retrying failed deliveries); throws if some could not be delivered.</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        await Task.Run(() =>
+        {
+            while (true)
+            {
+                DrainRetries();
+                if (Interlocked.Read(ref _pending) == 0 && _retries.IsEmpty) break;
+                ct.ThrowIfCancellationRequested();
+                _producer.Flush(TimeSpan.FromMilliseconds(200));
+            }
+        }, ct);
+        var failed = Interlocked.Read(ref _failed);
+        if (failed > 0)
+            throw new RhythmicException($"{failed} event(s) could not be delivered to Kafka after {MaxAttempts} attempts each (last error: {_lastError}).");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await FlushAsync(cts.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or RhythmicException)
+        {
+            _logger.LogError("Closing the Kafka sink with {Pending} event(s) unacknowledged and {Failed} failed: {Error}", Pending, Failed, e.Message);
+        }
+        finally
+        {
+            _producer.Dispose();
+        }
+    }
+}
