@@ -1,0 +1,312 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Rhythmic.Core.Events;
+
+/// <summary>Limits an <see cref="EventParser"/> applies beyond the schema.</summary>
+public sealed class EventParserOptions
+{
+    /// <summary>Events stamped more than this many seconds ahead of the clock are rejected (default one day).</summary>
+    public int MaxFutureSeconds { get; set; } = 86_400;
+    /// <summary>Events stamped before this (epoch ms UTC) are rejected (default 2000-01-01T00:00:00Z).</summary>
+    public long MinTimestampMs { get; set; } = 946_684_800_000;
+    /// <summary>Messages longer than this many bytes are rejected; 0 for no limit (default 64 KiB).</summary>
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+    /// <summary>The clock "in the future" is measured against.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+}
+
+/// <summary>
+/// Parses one event's eventsim JSON (design.md §2) into a reusable <see cref="EventRecord"/> and validates it against
+/// <see cref="EventSchema.For"/>: required fields present and of the right JSON type, <c>ts</c> within bounds, size within
+/// the limit. Unknown fields are ignored; a null optional field counts as absent. On failure it returns a human reason
+/// fit for a dead letter. One parser per thread: it owns a string cache, so repeated values cost no allocation.
+/// </summary>
+public sealed class EventParser
+{
+    private readonly EventParserOptions _options;
+    private readonly Utf8StringCache _strings;
+    private long _nowMs;
+
+    /// <summary>A parser with <paramref name="options"/> (defaults when null).</summary>
+    public EventParser(EventParserOptions? options = null, Utf8StringCache? strings = null)
+    {
+        _options = options ?? new EventParserOptions();
+        _strings = strings ?? new Utf8StringCache();
+        _nowMs = _options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+    }
+
+    /// <summary>The options in force.</summary>
+    public EventParserOptions Options => _options;
+
+    /// <summary>
+    /// Parses <paramref name="utf8Json"/> read from <paramref name="topic"/> into <paramref name="record"/>.
+    /// Returns false with <paramref name="reason"/> (e.g. "missing required field 'ts'") when the event is invalid.
+    /// </summary>
+    public bool TryParse(string topic, ReadOnlySpan<byte> utf8Json, EventRecord record, [NotNullWhen(false)] out string? reason)
+    {
+        var layout = TopicLayout.Of(topic);
+        if (layout is null) { reason = $"unknown topic '{topic}'"; return false; }
+        record.Reset();
+        record.Topic = layout.Topic;
+        if (_options.MaxMessageBytes > 0 && utf8Json.Length > _options.MaxMessageBytes)
+        {
+            reason = $"message of {utf8Json.Length} bytes exceeds the limit of {_options.MaxMessageBytes} bytes";
+            return false;
+        }
+
+        if (utf8Json.IsEmpty) { reason = "empty message"; return false; }
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 16 });
+        int seen = 0;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reason = $"malformed event: expected a JSON object, found {reader.TokenType}";
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = FieldOf(ref reader);
+                reader.Read();
+                if (field < 0 || (layout.Allowed & (1 << field)) == 0)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    if ((layout.Required & (1 << field)) != 0) { reason = TypeReason(field, "null"); return false; }
+                    continue;
+                }
+                if (!Assign(ref reader, (Field)field, record)) { reason = TypeReason(field, Describe(reader.TokenType)); return false; }
+                seen |= 1 << field;
+            }
+            // Anything after the closing brace but whitespace is an error the reader reports here.
+            if (reader.Read()) { reason = $"malformed JSON at byte {reader.TokenStartIndex}: unexpected content after the event"; return false; }
+        }
+        catch (JsonException e)
+        {
+            reason = $"malformed JSON at byte {e.BytePositionInLine ?? reader.BytesConsumed}: {FirstSentence(e.Message)}";
+            return false;
+        }
+        catch (DecoderFallbackException)
+        {
+            reason = $"malformed JSON at byte {reader.TokenStartIndex}: string is not valid UTF-8";
+            return false;
+        }
+
+        var missing = layout.Required & ~seen;
+        if (missing != 0)
+        {
+            reason = $"missing required field '{Names[System.Numerics.BitOperations.TrailingZeroCount(missing)]}'";
+            return false;
+        }
+        return CheckTimestamp(record.Ts, out reason);
+    }
+
+    private bool CheckTimestamp(long ts, [NotNullWhen(false)] out string? reason)
+    {
+        if (ts < _options.MinTimestampMs)
+        {
+            reason = $"ts {Iso(ts)} is before the earliest accepted time {Iso(_options.MinTimestampMs)}";
+            return false;
+        }
+        var limit = (long)_options.MaxFutureSeconds * 1000;
+        // The cached clock only lags the real one, so refresh it before rejecting.
+        if (ts - _nowMs > limit)
+        {
+            _nowMs = _options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+            if (ts - _nowMs > limit)
+            {
+                reason = $"ts {Iso(ts)} is more than {_options.MaxFutureSeconds} s in the future";
+                return false;
+            }
+        }
+        reason = null;
+        return true;
+    }
+
+    private bool Assign(ref Utf8JsonReader reader, Field field, EventRecord r)
+    {
+        switch (field)
+        {
+            case Field.Ts: if (!Long(ref reader, out var ts)) return false; r.Ts = ts; return true;
+            case Field.SessionId: if (!Long(ref reader, out var sid)) return false; r.SessionId = sid; return true;
+            case Field.ItemInSession: if (!Int(ref reader, out var item)) return false; r.ItemInSession = item; return true;
+            case Field.UserId: if (!Long(ref reader, out var uid)) return false; r.UserId = uid; return true;
+            case Field.Registration: if (!Long(ref reader, out var reg)) return false; r.Registration = reg; return true;
+            case Field.Status: if (!Int(ref reader, out var status)) return false; r.Status = status; return true;
+            case Field.Lon: if (!Double(ref reader, out var lon)) return false; r.Lon = lon; return true;
+            case Field.Lat: if (!Double(ref reader, out var lat)) return false; r.Lat = lat; return true;
+            case Field.Duration: if (!Double(ref reader, out var d)) return false; r.Duration = d; return true;
+            case Field.Success:
+                if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False)) return false;
+                r.Success = reader.TokenType == JsonTokenType.True;
+                return true;
+        }
+        if (reader.TokenType != JsonTokenType.String) return false;
+        var s = String(ref reader);
+        switch (field)
+        {
+            case Field.Level: r.Level = s; break;
+            case Field.City: r.City = s; break;
+            case Field.Zip: r.Zip = s; break;
+            case Field.State: r.State = s; break;
+            case Field.UserAgent: r.UserAgent = s; break;
+            case Field.FirstName: r.FirstName = s; break;
+            case Field.LastName: r.LastName = s; break;
+            case Field.Gender: r.Gender = s; break;
+            case Field.Artist: r.Artist = s; break;
+            case Field.Song: r.Song = s; break;
+            case Field.Auth: r.Auth = s; break;
+            case Field.Page: r.Page = s; break;
+            case Field.Method: r.Method = s; break;
+        }
+        return true;
+    }
+
+    private static bool Long(ref Utf8JsonReader reader, out long value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out value);
+    }
+
+    private static bool Int(ref Utf8JsonReader reader, out int value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out value);
+    }
+
+    private static bool Double(ref Utf8JsonReader reader, out double value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out value);
+    }
+
+    private string String(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped) return _strings.Get(reader.ValueSpan);
+        if (reader.ValueSpan.Length > 1024) return reader.GetString()!;
+        Span<byte> buffer = stackalloc byte[1024];
+        var n = reader.CopyString(buffer);
+        return _strings.Get(buffer[..n]);
+    }
+
+    /// <summary>The field a property name denotes, or -1 for an unknown one.</summary>
+    private static int FieldOf(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped) return FieldOf(reader.ValueSpan);
+        if (reader.ValueSpan.Length > 64) return -1;
+        Span<byte> buffer = stackalloc byte[64];
+        return FieldOf(buffer[..reader.CopyString(buffer)]);
+    }
+
+    private static int FieldOf(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        2 => name.SequenceEqual("ts"u8) ? (int)Field.Ts : -1,
+        3 => name.SequenceEqual("zip"u8) ? (int)Field.Zip : name.SequenceEqual("lon"u8) ? (int)Field.Lon : name.SequenceEqual("lat"u8) ? (int)Field.Lat : -1,
+        4 => name.SequenceEqual("city"u8) ? (int)Field.City : name.SequenceEqual("song"u8) ? (int)Field.Song
+            : name.SequenceEqual("auth"u8) ? (int)Field.Auth : name.SequenceEqual("page"u8) ? (int)Field.Page : -1,
+        5 => name.SequenceEqual("level"u8) ? (int)Field.Level : name.SequenceEqual("state"u8) ? (int)Field.State : -1,
+        6 => name.SequenceEqual("userId"u8) ? (int)Field.UserId : name.SequenceEqual("gender"u8) ? (int)Field.Gender
+            : name.SequenceEqual("artist"u8) ? (int)Field.Artist : name.SequenceEqual("method"u8) ? (int)Field.Method
+            : name.SequenceEqual("status"u8) ? (int)Field.Status : -1,
+        7 => name.SequenceEqual("success"u8) ? (int)Field.Success : -1,
+        8 => name.SequenceEqual("lastName"u8) ? (int)Field.LastName : name.SequenceEqual("duration"u8) ? (int)Field.Duration : -1,
+        9 => name.SequenceEqual("sessionId"u8) ? (int)Field.SessionId : name.SequenceEqual("userAgent"u8) ? (int)Field.UserAgent
+            : name.SequenceEqual("firstName"u8) ? (int)Field.FirstName : -1,
+        12 => name.SequenceEqual("registration"u8) ? (int)Field.Registration : -1,
+        13 => name.SequenceEqual("itemInSession"u8) ? (int)Field.ItemInSession : -1,
+        _ => -1,
+    };
+
+    private static string TypeReason(int field, string found)
+        => $"field '{Names[field]}' must be {TypeName(Types[field])}, not {found}";
+
+    private static string TypeName(FieldType t) => t switch
+    {
+        FieldType.Long => "an integer (64-bit)",
+        FieldType.Int => "an integer (32-bit)",
+        FieldType.Double => "a number",
+        FieldType.String => "a string",
+        _ => "a boolean",
+    };
+
+    private static string Describe(JsonTokenType t) => t switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number out of range or with a fraction",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        _ => t.ToString(),
+    };
+
+    private static string Iso(long ms)
+        => ms is >= -62_135_596_800_000 and <= 253_402_300_799_999
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)
+            : ms.ToString(CultureInfo.InvariantCulture) + " ms";
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).Trim();
+    }
+
+    /// <summary>Field numbers: bit positions in the per-topic masks.</summary>
+    private enum Field
+    {
+        Ts, SessionId, Level, ItemInSession, City, Zip, State, UserAgent, Lon, Lat,
+        UserId, FirstName, LastName, Gender, Registration, Artist, Song, Duration, Auth, Page, Method, Status, Success,
+    }
+
+    private static readonly string[] Names =
+    [
+        "ts", "sessionId", "level", "itemInSession", "city", "zip", "state", "userAgent", "lon", "lat",
+        "userId", "firstName", "lastName", "gender", "registration", "artist", "song", "duration", "auth", "page", "method", "status", "success",
+    ];
+
+    private static readonly FieldType[] Types =
+    [
+        FieldType.Long, FieldType.Long, FieldType.String, FieldType.Int, FieldType.String, FieldType.String, FieldType.String, FieldType.String,
+        FieldType.Double, FieldType.Double, FieldType.Long, FieldType.String, FieldType.String, FieldType.String, FieldType.Long,
+        FieldType.String, FieldType.String, FieldType.Double, FieldType.String, FieldType.String, FieldType.String, FieldType.Int, FieldType.Bool,
+    ];
+
+    /// <summary>Which fields a topic carries and requires, as bit masks derived from <see cref="EventSchema"/>.</summary>
+    private sealed class TopicLayout
+    {
+        public required string Topic { get; init; }
+        public int Allowed { get; init; }
+        public int Required { get; init; }
+
+        private static readonly TopicLayout Listen = Build(Topics.Listen), PageView = Build(Topics.PageView),
+            Auth = Build(Topics.Auth), StatusChange = Build(Topics.StatusChange);
+
+        public static TopicLayout? Of(string topic) => topic switch
+        {
+            Topics.Listen => Listen,
+            Topics.PageView => PageView,
+            Topics.Auth => Auth,
+            Topics.StatusChange => StatusChange,
+            _ => null,
+        };
+
+        private static TopicLayout Build(string topic)
+        {
+            int allowed = 0, required = 0;
+            foreach (var f in EventSchema.For(topic))
+            {
+                var id = Array.IndexOf(Names, f.Name);
+                if (id < 0 || Types[id] != f.Type)
+                    throw new InvalidOperationException($"EventParser does not know field '{f.Name}' ({f.Type}) of {topic}; teach it the schema.");
+                allowed |= 1 << id;
+                if (f.Required) required |= 1 << id;
+            }
+            return new TopicLayout { Topic = topic, Allowed = allowed, Required = required };
+        }
+    }
+}
