@@ -1,0 +1,16 @@
+-- The lake's hours with a digest of their manifest rows, whether each is complete (every partition's watermark has
+-- passed its end), and what the warehouse last loaded of it.
+with manifest as (
+  select hour, count(*)::int as files, sum(row_count)::bigint as events,
+         md5(string_agg(path || ':' || row_count || ':' || bytes, ',' order by path)) as manifest_digest
+  from lake.files
+  group by hour
+),
+watermark as (
+  select min(watermark) as low_watermark from lake.watermarks
+)
+select m.hour, m.files, m.events, m.manifest_digest,
+       coalesce(m.hour + interval '1 hour' <= w.low_watermark, false) as is_complete,
+       s.manifest_digest as loaded_digest
+from manifest m cross join watermark w left join dw.load_state s on s.hour = m.hour
+order by m.hour

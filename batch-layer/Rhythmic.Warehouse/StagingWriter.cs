@@ -1,0 +1,87 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Rhythmic.Warehouse;
+
+/// <summary>One event as staged for the transforms: the fields of design.md §2 (absent ones null).</summary>
+internal sealed class StagedEvent
+{
+    public required string Topic { get; init; }
+    public DateTime Ts { get; init; }
+    public long SessionId { get; init; }
+    public required string Level { get; init; }
+    public int ItemInSession { get; init; }
+    public string City { get; init; } = "";
+    public string Zip { get; init; } = "";
+    public string State { get; init; } = "";
+    public string? UserAgent { get; init; }
+    public double Lon { get; init; }
+    public double Lat { get; init; }
+    public long? UserId { get; init; }
+    public string? FirstName { get; init; }
+    public string? LastName { get; init; }
+    public string? Gender { get; init; }
+    public DateTime? Registration { get; init; }
+    public string? Artist { get; init; }
+    public string? Song { get; init; }
+    public double? Duration { get; init; }
+    public string? Auth { get; init; }
+    public string? Page { get; init; }
+    public string? Method { get; init; }
+    public int? Status { get; init; }
+    public bool? Success { get; init; }
+}
+
+/// <summary>Writes events into dw.stg_event by binary COPY.</summary>
+internal sealed class StagingWriter(NpgsqlBinaryImporter importer) : IAsyncDisposable
+{
+    public const string CopyCommand =
+        "copy dw.stg_event (topic, ts, session_id, level, item_in_session, city, zip, state, user_agent, lon, lat, user_id, " +
+        "first_name, last_name, gender, registration, artist, song, duration, auth, page, method, status, success) from stdin (format binary)";
+
+    public long Rows { get; private set; }
+
+    public static async Task<StagingWriter> OpenAsync(NpgsqlConnection conn, CancellationToken ct)
+        => new(await conn.BeginBinaryImportAsync(CopyCommand, ct));
+
+    public async Task WriteAsync(StagedEvent e, CancellationToken ct)
+    {
+        await importer.StartRowAsync(ct);
+        await importer.WriteAsync(e.Topic, NpgsqlDbType.Text, ct);
+        await importer.WriteAsync(e.Ts, NpgsqlDbType.TimestampTz, ct);
+        await importer.WriteAsync(e.SessionId, NpgsqlDbType.Bigint, ct);
+        await importer.WriteAsync(e.Level, NpgsqlDbType.Text, ct);
+        await importer.WriteAsync(e.ItemInSession, NpgsqlDbType.Integer, ct);
+        await importer.WriteAsync(e.City, NpgsqlDbType.Text, ct);
+        await importer.WriteAsync(e.Zip, NpgsqlDbType.Text, ct);
+        await importer.WriteAsync(e.State, NpgsqlDbType.Text, ct);
+        await WriteNullable(e.UserAgent, NpgsqlDbType.Text, ct);
+        await importer.WriteAsync(e.Lon, NpgsqlDbType.Double, ct);
+        await importer.WriteAsync(e.Lat, NpgsqlDbType.Double, ct);
+        await WriteNullable(e.UserId, NpgsqlDbType.Bigint, ct);
+        await WriteNullable(e.FirstName, NpgsqlDbType.Text, ct);
+        await WriteNullable(e.LastName, NpgsqlDbType.Text, ct);
+        await WriteNullable(e.Gender, NpgsqlDbType.Text, ct);
+        await WriteNullable(e.Registration, NpgsqlDbType.TimestampTz, ct);
+        await WriteNullable(e.Artist, NpgsqlDbType.Text, ct);
+        await WriteNullable(e.Song, NpgsqlDbType.Text, ct);
+        await WriteNullable(e.Duration, NpgsqlDbType.Double, ct);
+        await WriteNullable(e.Auth, NpgsqlDbType.Text, ct);
+        await WriteNullable(e.Page, NpgsqlDbType.Text, ct);
+        await WriteNullable(e.Method, NpgsqlDbType.Text, ct);
+        await WriteNullable(e.Status, NpgsqlDbType.Integer, ct);
+        await WriteNullable(e.Success, NpgsqlDbType.Boolean, ct);
+        Rows++;
+    }
+
+    private Task WriteNullable<T>(T? value, NpgsqlDbType type, CancellationToken ct) where T : class
+        => value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, type, ct);
+
+    private Task WriteNullable<T>(T? value, NpgsqlDbType type, CancellationToken ct) where T : struct
+        => value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value.Value, type, ct);
+
+    /// <summary>Completes the COPY (without it the rows are discarded).</summary>
+    public async Task<ulong> CompleteAsync(CancellationToken ct) => await importer.CompleteAsync(ct);
+
+    public ValueTask DisposeAsync() => importer.DisposeAsync();
+}

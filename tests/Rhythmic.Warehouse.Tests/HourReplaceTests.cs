@@ -1,0 +1,122 @@
+namespace Rhythmic.Warehouse.Tests;
+
+public sealed class HourReplaceTests
+{
+    private static readonly DateTime H0 = new(2024, 3, 9, 22, 0, 0, DateTimeKind.Utc);   // a Saturday, 22:00 UTC
+
+    private static EventScript TwoUsersAndAGuest()
+    {
+        var s = new EventScript()
+            .Session(H0.AddMinutes(5), sessionId: 10, userId: 1, level: "free", songs: 30, place: 0)   // runs into the next hour
+            .Session(H0.AddMinutes(20), sessionId: 11, userId: 2, level: "paid", songs: 5, place: 1)
+            .Session(H0.AddMinutes(30), sessionId: 12, userId: null, level: "free", songs: 2, place: 2);
+        s.Page(H0.AddMinutes(59), 11, 2, "paid", "Login", success: false);
+        return s;
+    }
+
+    [Fact]
+    public async Task Fact_counts_equal_staged_event_counts_per_topic_and_hour()
+    {
+        var w = await StagedWarehouse.CreateAsync();
+        var events = TwoUsersAndAGuest().Events;
+        await w.ReplaceAsync(events);
+        foreach (var (topic, table) in new[] { ("listen_events", "fact_listen"), ("page_view_events", "fact_page_view"), ("auth_events", "fact_auth") })
+            foreach (var hour in events.Select(e => StagedWarehouse.HourOf(e.Ts)).Distinct())
+            {
+                var expected = events.Count(e => e.Topic == topic && StagedWarehouse.HourOf(e.Ts) == hour);
+                var actual = await w.ScalarAsync<long>($"select count(*) from dw.{table} where ts >= '{hour:O}' and ts < '{hour.AddHours(1):O}'");
+                Assert.Equal(expected, actual);
+            }
+        Assert.Equal(3, await w.ScalarAsync<long>("select count(*) from dw.fact_session"));
+        Assert.Equal(31, await w.ScalarAsync<long>("select events from dw.fact_session where session_id = 10"));
+    }
+
+    [Fact]
+    public async Task Every_fact_row_joins_exactly_one_row_of_each_dimension()
+    {
+        var w = await StagedWarehouse.CreateAsync();
+        await w.ReplaceAsync(TwoUsersAndAGuest().Events);
+        foreach (var fact in new[] { "fact_listen", "fact_page_view", "fact_auth", "fact_level_change" })
+        {
+            var song = fact is "fact_listen" or "fact_page_view" ? "(select count(*) from dw.dim_song d where d.song_key = f.song_key)" : "1";
+            var bad = await w.ScalarAsync<long>($"""
+                select count(*) from dw.{fact} f
+                where (select count(*) from dw.dim_date d where d.date_key = f.date_key) <> 1
+                   or (select count(*) from dw.dim_time d where d.time_key = f.time_key) <> 1
+                   or (select count(*) from dw.dim_user d where d.user_key = f.user_key) <> 1
+                   or (select count(*) from dw.dim_location d where d.location_key = f.location_key) <> 1
+                   or {song} <> 1
+                """);
+            Assert.Equal(0, bad);
+        }
+        Assert.Equal(0, await w.ScalarAsync<long>("""
+            select count(*) from dw.fact_listen f join dw.dim_user u on u.user_key = f.user_key
+            where u.user_key <> 0 and not (f.ts >= u.valid_from and f.ts < u.valid_to and u.level = f.level)
+            """));
+        Assert.Equal("Saturday", await w.ScalarAsync<string>("select distinct d.day_name from dw.fact_listen f join dw.dim_date d using (date_key) where f.ts < '2024-03-09 23:00Z'"));
+        Assert.Equal("Massachusetts", await w.ScalarAsync<string>("select state_name from dw.dim_location where zip = '02108'"));
+    }
+
+    [Fact]
+    public async Task SCD2_follows_a_user_who_upgrades_and_downgrades_within_one_hour()
+    {
+        var w = await StagedWarehouse.CreateAsync();
+        var t = H0.AddMinutes(10);
+        var s = new EventScript()
+            .Page(t, 20, 7, "free", "NextSong").Page(t.AddMinutes(1), 20, 7, "free", "Submit Upgrade")
+            .Page(t.AddMinutes(2), 20, 7, "paid", "NextSong").Page(t.AddMinutes(3), 20, 7, "paid", "Submit Downgrade")
+            .Page(t.AddMinutes(4), 20, 7, "free", "NextSong");
+        await w.ReplaceAsync(s.Events);
+        Assert.Equal("free,paid,free", await w.ScalarAsync<string>("select string_agg(level, ',' order by valid_from) from dw.dim_user where user_id = 7"));
+        Assert.Equal(1, await w.ScalarAsync<long>("select count(*) from dw.dim_user where user_id = 7 and is_current"));
+        Assert.Equal("free,paid,free", await w.ScalarAsync<string>("select string_agg(u.level, ',' order by f.ts) from dw.fact_listen f join dw.dim_user u using (user_key)"));
+        Assert.Equal("free>paid,paid>free", await w.ScalarAsync<string>("select string_agg(from_level || '>' || to_level, ',' order by ts) from dw.fact_level_change"));
+    }
+
+    [Fact]
+    public async Task Replacing_hours_again_or_in_another_order_gives_identical_tables()
+    {
+        var events = TwoUsersAndAGuest().Session(H0.AddHours(5), 30, 1, "paid", 3).Events;
+        var byHour = events.GroupBy(e => StagedWarehouse.HourOf(e.Ts)).OrderBy(g => g.Key).ToList();
+
+        var once = await StagedWarehouse.CreateAsync();
+        await once.ReplaceAsync(events);
+
+        var hourly = await StagedWarehouse.CreateAsync();
+        foreach (var g in byHour.AsEnumerable().Reverse()) await hourly.ReplaceAsync(g);
+        foreach (var g in byHour) await hourly.ReplaceAsync(g);
+
+        Assert.Equal(await once.ChecksumsAsync(), await hourly.ChecksumsAsync());
+    }
+
+    [Fact]
+    public async Task A_late_event_that_splits_a_run_moves_the_facts_of_other_hours_to_the_new_user_row()
+    {
+        var early = new EventScript().Session(H0, 40, 9, "free", 3).Events;
+        var later = new EventScript().Session(H0.AddHours(2), 41, 9, "free", 3).Events;
+        var late = new EventScript().Page(H0.AddMinutes(50), 40, 9, "paid", "Home").Events;   // paid between the two
+
+        var incremental = await StagedWarehouse.CreateAsync();
+        await incremental.ReplaceAsync(early);
+        await incremental.ReplaceAsync(later);
+        await incremental.ReplaceAsync([.. early, .. late]);   // the first hour again, with its late event
+
+        var full = await StagedWarehouse.CreateAsync();
+        await full.ReplaceAsync([.. early, .. late, .. later]);
+
+        Assert.Equal("free,paid,free", await incremental.ScalarAsync<string>("select string_agg(level, ',' order by valid_from) from dw.dim_user where user_id = 9"));
+        Assert.Equal(await full.ChecksumsAsync(), await incremental.ChecksumsAsync());
+    }
+
+    [Fact]
+    public async Task A_load_stopped_mid_hour_leaves_the_warehouse_as_it_was()
+    {
+        var w = await StagedWarehouse.CreateAsync();
+        await w.ReplaceAsync(TwoUsersAndAGuest().Events);
+        var before = await w.ChecksumsAsync();
+        var changed = new EventScript().Session(H0.AddMinutes(1), 50, 3, "paid", 10).Events;
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            w.ReplaceAsync(changed, afterRow: n => { if (n == 5) throw new InvalidOperationException("stopped"); }));
+        Assert.Equal(before, await w.ChecksumsAsync());
+    }
+}

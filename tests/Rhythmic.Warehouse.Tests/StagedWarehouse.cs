@@ -1,0 +1,49 @@
+using Npgsql;
+using Rhythmic.Testing;
+
+namespace Rhythmic.Warehouse.Tests;
+
+/// <summary>A private migrated database whose hours are replaced from events the test stages itself.</summary>
+internal sealed class StagedWarehouse
+{
+    public string ConnectionString { get; }
+
+    private StagedWarehouse(string cs) => ConnectionString = cs;
+
+    public static async Task<StagedWarehouse> CreateAsync() => new(await TestPostgres.CreateDatabaseAsync());
+
+    /// <summary>Replaces the hours of <paramref name="events"/> (plus <paramref name="extraHours"/>) in one transaction.</summary>
+    public async Task ReplaceAsync(IEnumerable<StagedEvent> events, IEnumerable<DateTime>? extraHours = null, Action<long>? afterRow = null)
+    {
+        var list = events.ToList();
+        var hours = list.Select(e => HourOf(e.Ts)).Concat(extraHours ?? []).Distinct().ToList();
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await HourReplacer.LockAsync(conn, tx, default);
+        await HourReplacer.ReplaceAsync(conn, tx, hours, async (w, ct) =>
+        {
+            foreach (var e in list)
+            {
+                await w.WriteAsync(e, ct);
+                afterRow?.Invoke(w.Rows);
+            }
+        }, default);
+        await tx.CommitAsync();
+    }
+
+    public Task<T> ScalarAsync<T>(string sql) => TestPostgres.ScalarAsync<T>(ConnectionString, sql);
+
+    /// <summary>A digest of every warehouse table's rows (order-free), to compare two warehouses.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ChecksumsAsync()
+    {
+        string[] tables = ["dim_date", "dim_time", "dim_user", "dim_song", "dim_location", "user_level_run", "fact_listen",
+            "fact_page_view", "fact_auth", "fact_level_change", "fact_session"];
+        var sums = new Dictionary<string, string>();
+        foreach (var t in tables)
+            sums[t] = await ScalarAsync<string>($"select count(*) || ':' || coalesce(md5(string_agg(x::text, ',' order by x::text)), '') from dw.{t} x");
+        return sums;
+    }
+
+    public static DateTime HourOf(DateTime t) => new(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc);
+}
