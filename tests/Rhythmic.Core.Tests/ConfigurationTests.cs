@@ -84,6 +84,13 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Environment_style_keys_are_case_insensitive_and_logging_is_left_to_the_logger()
+    {
+        var s = Load(overrides: new() { ["KAFKA:PARTITIONS"] = "3", ["LOGGING:CONSOLE:FORMATTERNAME"] = "json" });
+        Assert.Equal(3, s.Kafka.Partitions);
+    }
+
+    [Fact]
     public void Bad_bootstrap_servers_are_rejected()
     {
         var e = Assert.Throws<RhythmicException>(() => Load(overrides: new() { ["Kafka:BootstrapServers"] = "localhost" }));

@@ -38,7 +38,7 @@ public static class RhythmicConfiguration
                 errors.Add($"{section.Key} is not a configuration section of Rhythmic (known: {string.Join(", ", known.Order())}).");
         try
         {
-            foreach (var section in configuration.GetChildren().Where(s => known.Contains(s.Key) && s.Key != "Logging"))
+            foreach (var section in configuration.GetChildren().Where(s => known.Contains(s.Key) && !s.Key.Equals("Logging", StringComparison.OrdinalIgnoreCase)))
             {
                 var property = typeof(RhythmicSettings).GetProperties().First(p => string.Equals(p.Name, section.Key, StringComparison.OrdinalIgnoreCase));
                 if (property.PropertyType == typeof(string)) property.SetValue(settings, section.Value);
