@@ -1,0 +1,52 @@
+using Npgsql;
+
+namespace Rhythmic.Orchestration;
+
+/// <summary>
+/// The PostgreSQL advisory lock full and incremental loads hold while they run, so they never overlap on any node
+/// (Quartz's [DisallowConcurrentExecution] only keeps one job from overlapping itself). A session lock: if the
+/// process dies its connection closes and the lock is released.
+/// </summary>
+internal sealed class LoadLock : IAsyncDisposable
+{
+    /// <summary>"RhyLoad" in ASCII: the key every load locks.</summary>
+    public const long Key = 0x0052_6879_4C6F_6164;
+
+    private readonly NpgsqlConnection _conn;
+
+    private LoadLock(NpgsqlConnection conn) => _conn = conn;
+
+    /// <summary>Waits for the lock (cancellable) and holds it until disposed.</summary>
+    public static async Task<LoadLock> AcquireAsync(string connectionString, CancellationToken ct)
+    {
+        var conn = new NpgsqlConnection(connectionString);
+        try
+        {
+            await conn.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand(Sql.LoadLock, conn) { CommandTimeout = 0 };
+            cmd.Parameters.Add(new() { Value = Key });
+            await cmd.ExecuteNonQueryAsync(ct);
+            return new LoadLock(conn);
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await using var cmd = new NpgsqlCommand(Sql.LoadUnlock, _conn);
+            cmd.Parameters.Add(new() { Value = Key });
+            await cmd.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The connection is gone, and the lock with it.
+        }
+        await _conn.DisposeAsync();
+    }
+}

@@ -1,0 +1,20 @@
+using Rhythmic.Core;
+
+namespace Rhythmic.Orchestration;
+
+/// <summary>The orchestration's SQL, read once from its embedded Sql/*.sql files.</summary>
+internal static class Sql
+{
+    public static readonly string JobRunStart = Read("job_run_start.sql");
+    public static readonly string JobRunFinish = Read("job_run_finish.sql");
+    public static readonly string JobRunsAbandon = Read("job_runs_abandon.sql");
+    public static readonly string JobRunsHistory = Read("job_runs_history.sql");
+    public static readonly string JobRunsLast = Read("job_runs_last.sql");
+    public static readonly string LoadLock = Read("load_lock.sql");
+    public static readonly string LoadUnlock = Read("load_unlock.sql");
+    public static readonly string WarehouseIsEmpty = Read("warehouse_is_empty.sql");
+    public static readonly string MaintenancePurge = Read("maintenance_purge.sql");
+    public static readonly string MaintenanceAnalyze = Read("maintenance_analyze.sql");
+
+    private static string Read(string name) => SqlResources.Read(typeof(Sql).Assembly, "orchestration/" + name);
+}
