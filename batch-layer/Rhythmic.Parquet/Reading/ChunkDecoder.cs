@@ -1,0 +1,335 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Rhythmic.Parquet.Encodings;
+using Rhythmic.Parquet.Format;
+using PqEncoding = Rhythmic.Parquet.Format.Encoding;
+
+namespace Rhythmic.Parquet;
+
+/// <summary>Decodes the pages of one column chunk into a <see cref="ColumnBuffer"/>.</summary>
+internal ref struct ChunkDecoder
+{
+    private readonly ReadOnlySpan<byte> _chunk;
+    private readonly int _codec;
+    private readonly SchemaElement _element;
+    private readonly ParquetColumn _column;
+    private readonly ColumnBuffer _into;
+    private readonly int _rows;
+    private int _done;
+    private int _nulls;
+    // The dictionary, as a ColumnBuffer of the column's type (required, so no null flags).
+    private ColumnBuffer? _dictionary;
+    private int[] _levels;
+    private int[] _indices;
+
+    public ChunkDecoder(ReadOnlySpan<byte> chunk, int codec, SchemaElement element, ParquetColumn column, ColumnBuffer into, int rows)
+    {
+        _chunk = chunk;
+        _codec = codec;
+        _element = element;
+        _column = column;
+        _into = into;
+        _rows = rows;
+        _levels = [];
+        _indices = [];
+    }
+
+    public void Decode()
+    {
+        _into.Clear();
+        _into.Reserve(Math.Max(1, _rows));
+        var pos = 0;
+        var header = new PageHeader();
+        try
+        {
+            while (_done < _rows)
+            {
+                if (pos >= _chunk.Length) ThrowHelper.Corrupt($"the chunk ends after {_done} of {_rows} values");
+                pos += MetadataReader.ReadPageHeader(_chunk[pos..], header);
+                if (header.CompressedSize > _chunk.Length - pos) ThrowHelper.Corrupt($"a page of {header.CompressedSize} bytes runs past the chunk");
+                var body = _chunk.Slice(pos, header.CompressedSize);
+                pos += header.CompressedSize;
+                switch (header.Type)
+                {
+                    case PageType.DictionaryPage:
+                        DecodeDictionary(Decompress(body, header.UncompressedSize, out var owner), header.NumValues);
+                        Return(owner);
+                        break;
+                    case PageType.DataPage:
+                    {
+                        CheckValues(header.NumValues);
+                        var data = Decompress(body, header.UncompressedSize, out var owner2);
+                        var p = 0;
+                        var defined = header.NumValues;
+                        if (_column.Optional) defined = DecodeLevels(RleHybrid.LengthPrefixed(data, ref p, "definition levels"), header.NumValues);
+                        DecodeValues(data[p..], header.Encoding, header.NumValues, defined);
+                        Return(owner2);
+                        break;
+                    }
+                    case PageType.DataPageV2:
+                    {
+                        CheckValues(header.NumValues);
+                        if (header.RepetitionLevelsLength != 0) ThrowHelper.Corrupt("repetition levels in a flat column");
+                        var levelsLength = header.DefinitionLevelsLength;
+                        if (levelsLength < 0 || levelsLength > body.Length) ThrowHelper.Corrupt("definition levels run past the page");
+                        var defined = header.NumValues;
+                        if (_column.Optional) defined = DecodeLevels(body[..levelsLength], header.NumValues);
+                        var values = body[levelsLength..];
+                        byte[]? owner3 = null;
+                        if (header.IsCompressed) values = Decompress(values, header.UncompressedSize - levelsLength, out owner3);
+                        DecodeValues(values, header.Encoding, header.NumValues, defined);
+                        Return(owner3);
+                        break;
+                    }
+                    default: break;   // index pages and unknown kinds carry no values
+                }
+            }
+        }
+        finally
+        {
+            if (_levels.Length > 0) ArrayPool<int>.Shared.Return(_levels);
+            if (_indices.Length > 0) ArrayPool<int>.Shared.Return(_indices);
+        }
+        _into.SetFilled(_rows, _nulls);
+    }
+
+    private readonly void CheckValues(int n)
+    {
+        if (n > _rows - _done) ThrowHelper.Corrupt($"pages hold more than the row group's {_rows} values");
+    }
+
+    private static void Return(byte[]? owner)
+    {
+        if (owner is not null) ArrayPool<byte>.Shared.Return(owner);
+    }
+
+    private readonly ReadOnlySpan<byte> Decompress(ReadOnlySpan<byte> body, int uncompressedSize, out byte[]? owner)
+    {
+        owner = null;
+        if (uncompressedSize < 0) ThrowHelper.Corrupt("negative page size");
+        switch (_codec)
+        {
+            case 0:
+                if (body.Length < uncompressedSize) ThrowHelper.Corrupt("an uncompressed page is shorter than its header says");
+                return body[..uncompressedSize];
+            case 1:
+            {
+                // Snappy expands at most ~21x: a larger claim is corrupt and must not drive an allocation.
+                if (uncompressedSize > body.Length * 22L + 64) ThrowHelper.Corrupt($"a page claims {uncompressedSize} bytes from {body.Length} Snappy bytes");
+                byte[] result;
+                try { result = IronSnappy.Snappy.Decode(body); }
+                catch (Exception e) when (e is not ParquetFormatException) { throw new ParquetFormatException($"corrupt Snappy data: {e.Message}", e); }
+                if (result.Length != uncompressedSize) ThrowHelper.Corrupt($"a page decompressed to {result.Length} bytes, not {uncompressedSize}");
+                return result;
+            }
+            default:
+                return ThrowHelper.Corrupt<byte[]>($"compression codec {CodecName(_codec)} is not supported (only SNAPPY and UNCOMPRESSED)");
+        }
+    }
+
+    private static string CodecName(int codec) => codec switch
+    {
+        2 => "GZIP", 3 => "LZO", 4 => "BROTLI", 5 => "LZ4", 6 => "ZSTD", 7 => "LZ4_RAW", _ => codec.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Definition levels of an optional column: sets the null flags of this page's rows; returns the defined count.</summary>
+    private int DecodeLevels(ReadOnlySpan<byte> data, int n)
+    {
+        Rent(ref _levels, n);
+        var levels = _levels.AsSpan(0, n);
+        RleHybrid.Decode(data, 1, levels, 1, "definition levels");
+        var flags = _into.NullFlags!.AsSpan(_done, n);
+        var defined = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var present = levels[i];
+            flags[i] = present == 0;
+            defined += present;
+        }
+        _nulls += n - defined;
+        return defined;
+    }
+
+    private static void Rent(ref int[] array, int n)
+    {
+        if (array.Length >= n) return;
+        if (array.Length > 0) ArrayPool<int>.Shared.Return(array);
+        array = ArrayPool<int>.Shared.Rent(Math.Max(16, n));
+    }
+
+    private void DecodeDictionary(ReadOnlySpan<byte> data, int count)
+    {
+        if (_column.Storage == Storage.Boolean) ThrowHelper.Corrupt("a boolean column has a dictionary");
+        var width = PlainWidth();
+        var minBytes = width > 0 ? width : 4;
+        if (count < 0 || (long)count * minBytes > data.Length) ThrowHelper.Corrupt($"a dictionary of {count} values does not fit its {data.Length}-byte page");
+        var dict = new ColumnBuffer(_column with { Optional = false }, Math.Max(1, count));
+        DecodePlain(data, dict, 0, count, null);
+        dict.SetFilled(count, 0);
+        _dictionary = dict;
+    }
+
+    private readonly int PlainWidth() => _element.Type switch
+    {
+        PhysicalType.Int32 or PhysicalType.Float => 4,
+        PhysicalType.Int64 or PhysicalType.Double => 8,
+        _ => 0,
+    };
+
+    private void DecodeValues(ReadOnlySpan<byte> data, PqEncoding encoding, int n, int defined)
+    {
+        var nulls = defined == n ? null : _into.NullFlags;
+        switch (encoding)
+        {
+            case PqEncoding.Plain:
+                DecodePlain(data, _into, _done, n, nulls);
+                break;
+            case PqEncoding.PlainDictionary or PqEncoding.RleDictionary:
+            {
+                if (_dictionary is null) ThrowHelper.Corrupt("dictionary-encoded values without a dictionary page");
+                Rent(ref _indices, defined);
+                if (defined > 0)
+                {
+                    if (data.Length < 1) ThrowHelper.Corrupt("dictionary indices without a bit width");
+                    RleHybrid.Decode(data[1..], data[0], _indices.AsSpan(0, defined), _dictionary!.Count - 1, "dictionary indices");
+                }
+                Gather(_dictionary!, _indices.AsSpan(0, defined), n, nulls);
+                break;
+            }
+            case PqEncoding.Rle when _column.Storage == Storage.Boolean:
+            {
+                var p = 0;
+                var bits = RleHybrid.LengthPrefixed(data, ref p, "RLE booleans");
+                Rent(ref _indices, defined);
+                RleHybrid.Decode(bits, 1, _indices.AsSpan(0, defined), 1, "RLE booleans");
+                var k = 0;
+                for (var i = 0; i < n; i++)
+                    _into.Bools[_done + i] = nulls is not null && nulls[_done + i] ? false : _indices[k++] != 0;
+                break;
+            }
+            default:
+                ThrowHelper.Corrupt($"encoding {encoding} of column '{_column.Name}' is not supported");
+                break;
+        }
+        _done += n;
+    }
+
+    /// <summary>
+    /// PLAIN values for rows [start, start+n) of <paramref name="target"/>, skipping the rows flagged in
+    /// <paramref name="nulls"/>; returns the bytes consumed.
+    /// </summary>
+    private readonly int DecodePlain(ReadOnlySpan<byte> data, ColumnBuffer target, int start, int n, bool[]? nulls)
+    {
+        var defined = n;
+        if (nulls is not null) { defined = 0; for (var i = 0; i < n; i++) if (!nulls[start + i]) defined++; }
+        var width = PlainWidth();
+        if (width > 0 && (long)defined * width > data.Length) ThrowHelper.Corrupt($"{defined} values need {(long)defined * width} bytes; the page has {data.Length}");
+        switch (_element.Type)
+        {
+            case PhysicalType.Int64:
+                Scatter(MemoryMarshal.Cast<byte, long>(data[..(defined * 8)]), target.Longs.AsSpan(start, n), nulls, start);
+                return defined * 8;
+            case PhysicalType.Int32:
+                Scatter(MemoryMarshal.Cast<byte, int>(data[..(defined * 4)]), target.Ints.AsSpan(start, n), nulls, start);
+                return defined * 4;
+            case PhysicalType.Double:
+                Scatter(MemoryMarshal.Cast<byte, double>(data[..(defined * 8)]), target.Doubles.AsSpan(start, n), nulls, start);
+                return defined * 8;
+            case PhysicalType.Float:
+            {
+                var src = MemoryMarshal.Cast<byte, float>(data[..(defined * 4)]);
+                var k = 0;
+                for (var i = 0; i < n; i++)
+                    target.Doubles[start + i] = nulls is not null && nulls[start + i] ? 0 : src[k++];
+                return defined * 4;
+            }
+            case PhysicalType.Boolean:
+            {
+                if ((defined + 7) / 8 > data.Length) ThrowHelper.Corrupt("boolean values run past the page");
+                var k = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    if (nulls is not null && nulls[start + i]) { target.Bools[start + i] = false; continue; }
+                    target.Bools[start + i] = (data[k >> 3] & (1 << (k & 7))) != 0;
+                    k++;
+                }
+                return (defined + 7) / 8;
+            }
+            default:
+            {
+                var p = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var row = start + i;
+                    if (nulls is null || !nulls[row])
+                    {
+                        if (data.Length - p < 4) ThrowHelper.Corrupt("a string length runs past the page");
+                        var len = BinaryPrimitives.ReadInt32LittleEndian(data[p..]);
+                        p += 4;
+                        if (len < 0 || len > data.Length - p) ThrowHelper.Corrupt($"a string of {len} bytes runs past the page");
+                        target.EnsureBytes(len);
+                        data.Slice(p, len).CopyTo(target.Bytes.AsSpan(target.ByteLength));
+                        target.ByteLength += len;
+                        p += len;
+                    }
+                    target.Offsets[row + 1] = target.ByteLength;
+                }
+                return p;
+            }
+        }
+    }
+
+    private static void Scatter<T>(ReadOnlySpan<T> src, Span<T> dst, bool[]? nulls, int start) where T : struct
+    {
+        if (nulls is null) { src.CopyTo(dst); return; }
+        var k = 0;
+        for (var i = 0; i < dst.Length; i++) dst[i] = nulls[start + i] ? default : src[k++];
+    }
+
+    private void Gather(ColumnBuffer dict, ReadOnlySpan<int> indices, int n, bool[]? nulls)
+    {
+        var start = _done;
+        var k = 0;
+        switch (_column.Storage)
+        {
+            case Storage.Int64:
+            {
+                var d = dict.Longs; var dst = _into.Longs;
+                for (var i = 0; i < n; i++) dst[start + i] = nulls is not null && nulls[start + i] ? 0 : d[indices[k++]];
+                break;
+            }
+            case Storage.Int32:
+            {
+                var d = dict.Ints; var dst = _into.Ints;
+                for (var i = 0; i < n; i++) dst[start + i] = nulls is not null && nulls[start + i] ? 0 : d[indices[k++]];
+                break;
+            }
+            case Storage.Double:
+            {
+                var d = dict.Doubles; var dst = _into.Doubles;
+                for (var i = 0; i < n; i++) dst[start + i] = nulls is not null && nulls[start + i] ? 0 : d[indices[k++]];
+                break;
+            }
+            default:
+            {
+                var offsets = dict.Offsets;
+                for (var i = 0; i < n; i++)
+                {
+                    var row = start + i;
+                    if (nulls is null || !nulls[row])
+                    {
+                        var idx = indices[k++];
+                        var s = offsets[idx];
+                        var len = offsets[idx + 1] - s;
+                        _into.EnsureBytes(len);
+                        dict.Bytes.AsSpan(s, len).CopyTo(_into.Bytes.AsSpan(_into.ByteLength));
+                        _into.ByteLength += len;
+                    }
+                    _into.Offsets[row + 1] = _into.ByteLength;
+                }
+                break;
+            }
+        }
+    }
+}
