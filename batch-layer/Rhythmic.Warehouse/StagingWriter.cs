@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Rhythmic.Parquet;
 
 namespace Rhythmic.Warehouse;
 
@@ -79,6 +80,70 @@ internal sealed class StagingWriter(NpgsqlBinaryImporter importer) : IAsyncDispo
 
     private Task WriteNullable<T>(T? value, NpgsqlDbType type, CancellationToken ct) where T : struct
         => value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value.Value, type, ct);
+
+    /// <summary>
+    /// Writes row <paramref name="row"/> of a lake row group whose columns are <paramref name="c"/>, in
+    /// <see cref="LakeStager.Columns"/> order (null where the file lacks the column).
+    /// </summary>
+    public async ValueTask WriteLakeRowAsync(string topic, ColumnBuffer?[] c, int row, StringCache strings, CancellationToken ct)
+    {
+        await importer.StartRowAsync(ct);
+        importer.Write(topic, NpgsqlDbType.Text);
+        Timestamp(c[0], row);
+        Long(c[1], row);
+        Text(c[2], row, strings);
+        Int(c[3], row);
+        for (var i = 4; i <= 7; i++) Text(c[i], row, strings);
+        Double(c[8], row);
+        Double(c[9], row);
+        Long(c[10], row);
+        for (var i = 11; i <= 13; i++) Text(c[i], row, strings);
+        Timestamp(c[14], row);
+        Text(c[15], row, strings);
+        Text(c[16], row, strings);
+        Double(c[17], row);
+        for (var i = 18; i <= 20; i++) Text(c[i], row, strings);
+        Int(c[21], row);
+        if (c[22] is { } b && !b.IsNull(row)) importer.Write(b.GetBoolean(row), NpgsqlDbType.Boolean); else importer.WriteNull();
+        Rows++;
+    }
+
+    private void Text(ColumnBuffer? b, int row, StringCache strings)
+    {
+        if (b is null || b.IsNull(row)) importer.WriteNull();
+        else importer.Write(strings.Get(b.GetBytes(row)), NpgsqlDbType.Text);
+    }
+
+    private void Long(ColumnBuffer? b, int row)
+    {
+        if (b is null || b.IsNull(row)) importer.WriteNull();
+        else importer.Write(b.Column.Type == ParquetType.Int32 ? b.GetInt32(row) : b.GetInt64(row), NpgsqlDbType.Bigint);
+    }
+
+    private void Int(ColumnBuffer? b, int row)
+    {
+        if (b is null || b.IsNull(row)) importer.WriteNull();
+        else importer.Write(b.Column.Type == ParquetType.Int32 ? b.GetInt32(row) : checked((int)b.GetInt64(row)), NpgsqlDbType.Integer);
+    }
+
+    private void Double(ColumnBuffer? b, int row)
+    {
+        if (b is null || b.IsNull(row)) importer.WriteNull();
+        else importer.Write(b.GetDouble(row), NpgsqlDbType.Double);
+    }
+
+    private void Timestamp(ColumnBuffer? b, int row)
+    {
+        if (b is null || b.IsNull(row)) { importer.WriteNull(); return; }
+        var v = b.GetInt64(row);
+        var ticks = b.Column.Type switch
+        {
+            ParquetType.TimestampMicros => v * 10,
+            ParquetType.TimestampNanos => v / 100,
+            _ => v * TimeSpan.TicksPerMillisecond,   // TIMESTAMP(MILLIS) or a plain epoch-ms long
+        };
+        importer.Write(DateTime.UnixEpoch.AddTicks(ticks), NpgsqlDbType.TimestampTz);
+    }
 
     /// <summary>Completes the COPY (without it the rows are discarded).</summary>
     public async Task<ulong> CompleteAsync(CancellationToken ct) => await importer.CompleteAsync(ct);

@@ -32,13 +32,20 @@ internal sealed class StagedWarehouse
         await tx.CommitAsync();
     }
 
+    /// <summary>Records <paramref name="hour"/> as loaded (what a lake load does after replacing it).</summary>
+    public Task MarkLoadedAsync(DateTime hour)
+        => TestPostgres.ExecAsync(ConnectionString, $"insert into dw.load_state values ('{hour:O}', 'test', 0, 0, 'incremental') on conflict do nothing");
+
+    public Task ExecAsync(string sql) => TestPostgres.ExecAsync(ConnectionString, sql);
+
     public Task<T> ScalarAsync<T>(string sql) => TestPostgres.ScalarAsync<T>(ConnectionString, sql);
 
     /// <summary>A digest of every warehouse table's rows (order-free), to compare two warehouses.</summary>
     public async Task<IReadOnlyDictionary<string, string>> ChecksumsAsync()
     {
         string[] tables = ["dim_date", "dim_time", "dim_user", "dim_song", "dim_location", "user_level_run", "fact_listen",
-            "fact_page_view", "fact_auth", "fact_level_change", "fact_session"];
+            "fact_page_view", "fact_auth", "fact_level_change", "fact_session", "agg_minute", "agg_song_day", "agg_artist_day",
+            "agg_location_day", "agg_user_day"];
         var sums = new Dictionary<string, string>();
         foreach (var t in tables)
             sums[t] = await ScalarAsync<string>($"select count(*) || ':' || coalesce(md5(string_agg(x::text, ',' order by x::text)), '') from dw.{t} x");
