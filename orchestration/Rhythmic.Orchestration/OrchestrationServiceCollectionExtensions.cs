@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Rhythmic.Core.Configuration;
 
 namespace Rhythmic.Orchestration;
@@ -12,7 +13,7 @@ public static class OrchestrationServiceCollectionExtensions
     public static IServiceCollection AddOrchestration(this IServiceCollection services, RhythmicSettings settings)
     {
         services.TryAddSingleton(OrchestrationOptions.From(settings));
-        services.TryAddSingleton<ILoadRunner>(sp => WarehouseLoadRunner.Create(settings, sp));
+        services.TryAddSingleton<ILoadRunner>(sp => WarehouseLoadRunner.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IHostedService, OrchestratorService>();
         return services;
     }

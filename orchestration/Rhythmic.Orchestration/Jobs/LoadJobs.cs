@@ -73,6 +73,7 @@ internal sealed class ReconcileJob(JobContext context) : RecordedJob(context)
             var outcome = await Context.Runner.ReconcileAsync(hour, ct);
             differences += outcome.Differences;
             if (outcome.Differences > 0) notes.Add($"{hour:yyyy-MM-dd HH}:00 {outcome.Differences} difference(s): {outcome.Summary}");
+            else if (!string.IsNullOrEmpty(outcome.Summary)) notes.Add($"{hour:yyyy-MM-dd HH}:00 {outcome.Summary}");
         }
         var detail = hours.Count == 0 ? "no hours to reconcile"
             : notes.Count == 0 ? $"{hours.Count} hour(s) clean" : string.Join("; ", notes);
