@@ -18,7 +18,7 @@ internal sealed class LakeStager(string lakeRoot)
 
     public string LakeRoot => lakeRoot;
 
-    public Task StageAsync(LakeFile file, StagingWriter writer, CancellationToken ct) => StageFileAsync(file.Topic, Path.Combine(lakeRoot, file.Path), writer, ct);
+    public Task StageAsync(LakeFileToStage file, StagingWriter writer, CancellationToken ct) => StageFileAsync(file.Topic, Path.Combine(lakeRoot, file.Path), writer, ct);
 
     /// <summary>Stages every row of the Parquet file at <paramref name="path"/> as events of <paramref name="topic"/>.</summary>
     public static async Task StageFileAsync(string topic, string path, StagingWriter writer, CancellationToken ct)

@@ -29,7 +29,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
         await using var tx = await conn.BeginTransactionAsync(ct);
         await HourReplacer.LockAsync(conn, tx, ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("full/truncate.sql"), ct);
-        var hours = (await LakeManifest.HoursAsync(conn, tx, ct)).Where(h => h.IsComplete).ToList();
+        var hours = (await ManifestQueries.HoursAsync(conn, tx, ct)).Where(h => h.IsComplete).ToList();
         var rows = 0L;
         foreach (var day in ByDay(hours))
             rows += await ReplaceAsync(conn, tx, day, "full", ct);
@@ -42,7 +42,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
     {
         var clock = Stopwatch.StartNew();
         await using var conn = await OpenAsync(ct);
-        var pending = (await LakeManifest.HoursAsync(conn, null, ct)).Where(h => h.NeedsLoad).Take(settings.Warehouse.MaxHoursPerRun).ToList();
+        var pending = (await ManifestQueries.HoursAsync(conn, null, ct)).Where(h => h.NeedsLoad).Take(settings.Warehouse.MaxHoursPerRun).ToList();
         var rows = 0L;
         var loaded = new List<LakeHour>();
         foreach (var day in ByDay(pending))
@@ -50,7 +50,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
             await using var tx = await conn.BeginTransactionAsync(ct);
             await HourReplacer.LockAsync(conn, tx, ct);
             // Read again under the lock: another loader may have loaded these hours meanwhile, or more files arrived.
-            var current = (await LakeManifest.HoursAsync(conn, tx, ct)).Where(h => h.NeedsLoad).ToDictionary(h => h.Hour);
+            var current = (await ManifestQueries.HoursAsync(conn, tx, ct)).Where(h => h.NeedsLoad).ToDictionary(h => h.Hour);
             var todo = day.Where(h => current.ContainsKey(h.Hour)).Select(h => current[h.Hour]).ToList();
             if (todo.Count == 0) { await tx.RollbackAsync(ct); continue; }
             rows += await ReplaceAsync(conn, tx, todo, "incremental", ct);
@@ -62,7 +62,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
 
     private async Task<long> ReplaceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<LakeHour> hours, string kind, CancellationToken ct)
     {
-        var files = await LakeManifest.FilesAsync(conn, tx, hours.Select(h => h.Hour), ct);
+        var files = await ManifestQueries.FilesAsync(conn, tx, hours.Select(h => h.Hour), ct);
         var rows = await HourReplacer.ReplaceAsync(conn, tx, hours.Select(h => h.Hour).ToList(),
             async (writer, token) => { foreach (var file in files) await _stager.StageAsync(file, writer, token); }, ct);
         var recordSql = WarehouseSql.Read("state/record_hour.sql");

@@ -10,10 +10,10 @@ internal sealed record LakeHour(DateTime Hour, int Files, long Events, string Ma
 }
 
 /// <summary>One Parquet file of the lake to stage.</summary>
-internal sealed record LakeFile(DateTime Hour, string Topic, string Path, long Rows);
+internal sealed record LakeFileToStage(DateTime Hour, string Topic, string Path, long Rows);
 
 /// <summary>Reads the lake's manifest (lake.files, lake.watermarks).</summary>
-internal static class LakeManifest
+internal static class ManifestQueries
 {
     public static async Task<IReadOnlyList<LakeHour>> HoursAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct)
     {
@@ -26,14 +26,14 @@ internal static class LakeManifest
         return hours;
     }
 
-    public static async Task<IReadOnlyList<LakeFile>> FilesAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IEnumerable<DateTime> hours, CancellationToken ct)
+    public static async Task<IReadOnlyList<LakeFileToStage>> FilesAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IEnumerable<DateTime> hours, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(WarehouseSql.Read("lake/files.sql"), conn, tx) { CommandTimeout = 0 };
         cmd.Parameters.Add(new NpgsqlParameter { Value = hours.ToArray() });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var files = new List<LakeFile>();
+        var files = new List<LakeFileToStage>();
         while (await reader.ReadAsync(ct))
-            files.Add(new LakeFile(reader.GetFieldValue<DateTime>(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+            files.Add(new LakeFileToStage(reader.GetFieldValue<DateTime>(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
         return files;
     }
 }

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Rhythmic.Core;
+using Rhythmic.Warehouse;
+using Spectre.Console;
+
+namespace Rhythmic.Cli.Verbs;
+
+/// <summary><c>rhythmic reconcile --hour H</c>: compares the speed layer's totals of a closed hour with the warehouse's.</summary>
+internal static class ReconcileVerb
+{
+    private static readonly Option<string> Hour = new("--hour")
+    {
+        Description = "The hour to check (UTC, ISO 8601, e.g. 2024-03-09T22 or 2024-03-09T22:00Z); it must be loaded in the warehouse.",
+        Required = true,
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("reconcile", "Compare the speed layer's serving totals with the warehouse's for a closed hour; print and record differences.");
+        command.Options.Add(Hour);
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(Hour)!, ct));
+        return command;
+    }
+
+    /// <summary>Parses an hour given as an ISO date-time (an hour alone, "yyyy-MM-ddTHH", is accepted), as UTC.</summary>
+    internal static DateTime ParseHour(string text)
+    {
+        var t = text.Trim();
+        if (t.Length == 13 && t[10] == 'T') t += ":00";
+        if (!DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            throw new RhythmicException($"--hour: '{text}' is not a date-time (use ISO 8601 in UTC, e.g. 2024-03-09T22).");
+        var u = parsed.UtcDateTime;
+        return new DateTime(u.Year, u.Month, u.Day, u.Hour, 0, 0, DateTimeKind.Utc);
+    }
+
+    private static async Task<int> RunAsync(string hourText, CancellationToken invocation)
+    {
+        var hour = ParseHour(hourText);
+        using var ctx = CliContext.Load();
+        var ct = CliContext.ShutdownToken(invocation);
+        var log = ctx.Logger("Rhythmic.Reconcile");
+        var startedPg = await PlatformDatabase.PrepareAsync(ctx.Settings, log, ct);
+        try
+        {
+            var result = await new Reconciler(ctx.Settings, ctx.LoggerFactory.CreateLogger<Reconciler>()).ReconcileAsync(hour, ct);
+            if (result.Clean)
+            {
+                AnsiConsole.MarkupLine($"[green]{hour:yyyy-MM-dd HH}:00 UTC: the speed layer and the warehouse agree.[/]");
+                return 0;
+            }
+            var table = new Table().AddColumns("measure", "minute", "key", "speed", "warehouse", "late events");
+            foreach (var d in result.Differences)
+                table.AddRow(Markup.Escape(d.Measure), $"{d.Minute:HH:mm}", Markup.Escape(d.Key), $"{d.SpeedValue}", $"{d.WarehouseValue}", $"{d.LateEvents}");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"[red]{hour:yyyy-MM-dd HH}:00 UTC: {result.Differences.Count} difference(s), recorded in ops.reconcile_difference.[/]");
+            return 3;
+        }
+        finally
+        {
+            if (startedPg is not null) await startedPg.StopAsync(CancellationToken.None);
+        }
+    }
+}
