@@ -5,10 +5,11 @@ using Rhythmic.Warehouse;
 namespace Rhythmic.Orchestration;
 
 /// <summary>The loads of the warehouse (batch-layer/Rhythmic.Warehouse) behind <see cref="ILoadRunner"/>.</summary>
-internal sealed class WarehouseLoadRunner(WarehouseLoader loader) : ILoadRunner
+internal sealed class WarehouseLoadRunner(WarehouseLoader loader, Reconciler reconciler) : ILoadRunner
 {
     public static ILoadRunner Create(RhythmicSettings settings, ILoggerFactory loggerFactory)
-        => new WarehouseLoadRunner(new WarehouseLoader(settings, loggerFactory.CreateLogger<WarehouseLoader>()));
+        => new WarehouseLoadRunner(new WarehouseLoader(settings, loggerFactory.CreateLogger<WarehouseLoader>()),
+            new Reconciler(settings, loggerFactory.CreateLogger<Reconciler>()));
 
     public async Task<LoadOutcome> FullLoadAsync(CancellationToken ct)
     {
@@ -22,7 +23,11 @@ internal sealed class WarehouseLoadRunner(WarehouseLoader loader) : ILoadRunner
         return new LoadOutcome(result.Hours, result.Rows);
     }
 
-    // The warehouse's Reconciler is not merged yet: until it is, an hour is reported as not checked (never as clean).
-    public Task<ReconcileOutcome> ReconcileAsync(DateTime hourUtc, CancellationToken ct)
-        => Task.FromResult(new ReconcileOutcome(hourUtc, 0, "not checked: the reconciler is not built yet"));
+    public async Task<ReconcileOutcome> ReconcileAsync(DateTime hourUtc, CancellationToken ct)
+    {
+        // The reconciler records every difference in ops.reconcile_difference; the run history keeps a summary.
+        var result = await reconciler.ReconcileAsync(hourUtc, ct);
+        var summary = string.Join(", ", result.Differences.GroupBy(d => d.Measure).Select(g => $"{g.Key} x{g.Count()}"));
+        return new ReconcileOutcome(result.Hour, result.Differences.Count, summary);
+    }
 }
