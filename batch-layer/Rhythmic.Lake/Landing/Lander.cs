@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Rhythmic.Core.Events;
+using Rhythmic.Core.Kafka;
+using Rhythmic.Core.Observability;
+using Rhythmic.Lake.Storage;
+
+namespace Rhythmic.Lake.Landing;
+
+/// <summary>
+/// Kafka to the lake, exactly once. Events are parsed, validated and buffered per (topic, partition, event-time hour);
+/// a checkpoint writes every buffer as a Parquet file under a temporary name (durably), renames them all, then commits
+/// their manifest rows, the partitions' next offsets, watermarks and dead letters in one PostgreSQL transaction. On
+/// assignment a partition's uncommitted files are removed and consumption resumes at its stored offset, so a crash at
+/// any point neither loses nor duplicates an event.
+/// </summary>
+public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeManifest manifest, ILogger logger)
+{
+    private const int DeadLetterPayloadBytes = 4096;
+    private static readonly Counter Landed = MetricsRegistry.Default.Counter("rhythmic_lake_events_landed_total", "Events written to committed lake files.");
+    private static readonly Counter Files = MetricsRegistry.Default.Counter("rhythmic_lake_files_committed_total", "Parquet files committed to the lake.");
+    private static readonly Counter DeadLetters = MetricsRegistry.Default.Counter("rhythmic_lake_dead_letters_total", "Events the lander could not use.");
+
+    private readonly EventParser _parser = new(options.Parser);
+    private readonly EventRecord _record = new();
+    private readonly Dictionary<(string Topic, int Partition), PartitionState> _partitions = [];
+    private readonly Dictionary<(string Topic, int Partition, long Hour), PendingFile> _open = [];
+    private readonly List<DeadLetter> _deadLetters = [];
+    private readonly ConcurrentDictionary<(string Topic, int Partition), bool> _assigned = new();
+    private long _bufferedBytes;
+    private long _dirtySinceTicks;
+    private volatile bool _crashed;
+
+    /// <summary>Called at each crash point of each checkpoint (tests throw from it to simulate a crash).</summary>
+    public Action<LanderCrashPoint>? CrashHook { get; init; }
+
+    /// <summary>The partitions this lander owns right now.</summary>
+    public IReadOnlyCollection<(string Topic, int Partition)> Assigned => _assigned.Keys.ToArray();
+
+    /// <summary>Events in committed files, since start.</summary>
+    public long EventsCommitted { get; private set; }
+
+    private sealed class PartitionState(long stored)
+    {
+        public long Stored = stored;        // the next offset in the manifest (-1: none), for fencing
+        public long Next = stored;          // the next offset after what is buffered
+        public long MaxTs = long.MinValue;
+        public bool Dirty;
+    }
+
+    /// <summary>Consumes until <paramref name="ct"/> is cancelled, then lands what is buffered and leaves the group.</summary>
+    public Task RunAsync(CancellationToken ct) => Task.Factory.StartNew(() => Run(ct), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken ct)
+    {
+        KafkaNative.EnsureLoaded();
+        var config = KafkaClients.Consumer(options.BootstrapServers, options.ConsumerGroup, options.ClientId);
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetPartitionsAssignedHandler((_, parts) => OnAssigned(parts))
+            .SetPartitionsRevokedHandler((_, parts) => OnRevoked(parts.Select(p => p.TopicPartition)))
+            .SetPartitionsLostHandler((_, parts) => OnLost(parts.Select(p => p.TopicPartition)))
+            .SetErrorHandler((_, e) => { if (!_crashed) logger.LogWarning("Kafka: {Reason}", e.Reason); })
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning && !_crashed) logger.LogDebug("librdkafka: {Message}", m.Message); })
+            .Build();
+        try
+        {
+            consumer.Subscribe(options.Topics);
+            logger.LogInformation("Lander {Client} of group {Group} consuming {Topics} into {Lake}", options.ClientId, options.ConsumerGroup, options.Topics, storage.Location);
+            while (!ct.IsCancellationRequested)
+            {
+                ConsumeResult<byte[]?, byte[]?>? result;
+                try { result = consumer.Consume(TimeSpan.FromMilliseconds(100)); }
+                catch (ConsumeException e) when (!e.Error.IsFatal)
+                {
+                    logger.LogWarning("Consume failed: {Reason}", e.Error.Reason);
+                    continue;
+                }
+                if (result is { IsPartitionEOF: false, Message: not null }) Handle(result);
+                if (ShouldRoll()) Checkpoint();
+            }
+            Checkpoint();
+            consumer.Close();
+        }
+        catch
+        {
+            // A crash: nothing more may be written or committed, not even by the rebalance handlers that disposing runs.
+            _crashed = true;
+            throw;
+        }
+    }
+
+    private void Handle(ConsumeResult<byte[]?, byte[]?> r)
+    {
+        var key = (r.Topic, r.Partition.Value);
+        if (!_partitions.TryGetValue(key, out var state)) return;   // not ours (any more)
+        var offset = r.Offset.Value;
+        if (state.Next >= 0 && offset < state.Next) return;         // already landed
+        var value = r.Message.Value ?? [];
+        if (_parser.TryParse(r.Topic, value, _record, out var reason))
+        {
+            var hour = LakeLayout.HourOf(_record.Ts);
+            var fileKey = (r.Topic, r.Partition.Value, hour);
+            if (!_open.TryGetValue(fileKey, out var file))
+                _open[fileKey] = file = new PendingFile(r.Topic, r.Partition.Value, hour, options.RowGroupRows, options.Codec);
+            file.Add(_record, r.Partition.Value, offset, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), value.Length);
+            if (_record.Ts > state.MaxTs) state.MaxTs = _record.Ts;
+        }
+        else
+        {
+            _deadLetters.Add(new DeadLetter(r.Topic, r.Partition.Value, offset, reason, value.AsSpan(0, Math.Min(value.Length, DeadLetterPayloadBytes)).ToArray(), value.Length));
+        }
+        _bufferedBytes += value.Length;
+        state.Next = offset + 1;
+        state.Dirty = true;
+        if (_dirtySinceTicks == 0) _dirtySinceTicks = Environment.TickCount64;
+    }
+
+    private bool ShouldRoll()
+        => _dirtySinceTicks != 0 && (_bufferedBytes >= options.RollBytes || Environment.TickCount64 - _dirtySinceTicks >= options.RollAge.TotalMilliseconds);
+
+    /// <summary>Writes, publishes and commits everything buffered.</summary>
+    private void Checkpoint()
+    {
+        if (_crashed || _partitions.Values.All(p => !p.Dirty)) return;
+        var commit = new LakeCommit();
+        var renames = new List<(string Temp, string Final)>();
+        foreach (var file in _open.Values)
+        {
+            var final = LakeLayout.LandedFile(file.Topic, file.HourMs, file.Partition, file.FirstOffset, file.LastOffset);
+            var temp = final + LakeLayout.TempSuffix;
+            var bytes = file.WriteTemp(storage, temp);
+            renames.Add((temp, final));
+            commit.Files.Add(new NewLakeFile(file.Topic, file.Partition, file.FirstOffset, file.LastOffset, file.HourMs, final, file.Rows, bytes, "lander"));
+        }
+        CrashHook?.Invoke(LanderCrashPoint.AfterWrite);
+        foreach (var (temp, final) in renames) storage.Publish(temp, final);
+        CrashHook?.Invoke(LanderCrashPoint.AfterRename);
+        foreach (var ((topic, partition), state) in _partitions)
+        {
+            if (!state.Dirty) continue;
+            commit.Offsets.Add(new OffsetAdvance(topic, partition, state.Next, state.Stored));
+            if (state.MaxTs != long.MinValue)
+                commit.Watermarks.Add(new WatermarkAdvance(topic, partition, state.MaxTs - (long)options.AllowedLateness.TotalMilliseconds));
+        }
+        commit.DeadLetters.AddRange(_deadLetters);
+        manifest.CommitAsync(options.ConsumerGroup, commit).GetAwaiter().GetResult();
+        foreach (var state in _partitions.Values)
+        {
+            if (!state.Dirty) continue;
+            state.Stored = state.Next;
+            state.Dirty = false;
+        }
+        var rows = commit.Files.Sum(f => f.RowCount);
+        EventsCommitted += rows;
+        Landed.Inc(rows);
+        Files.Inc(commit.Files.Count);
+        DeadLetters.Inc(commit.DeadLetters.Count);
+        logger.LogDebug("Committed {Files} files ({Rows} events) and {DeadLetters} dead letters", commit.Files.Count, rows, commit.DeadLetters.Count);
+        _open.Clear();
+        _deadLetters.Clear();
+        _bufferedBytes = 0;
+        _dirtySinceTicks = 0;
+        CrashHook?.Invoke(LanderCrashPoint.AfterCommit);
+    }
+
+    private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> parts)
+    {
+        if (_crashed) return parts.Select(p => new TopicPartitionOffset(p, Offset.Unset));
+        var stored = manifest.OffsetsAsync(options.ConsumerGroup).GetAwaiter().GetResult();
+        var result = new List<TopicPartitionOffset>();
+        foreach (var tp in parts)
+        {
+            RemoveUncommittedFiles(tp.Topic, tp.Partition.Value);
+            var next = stored.TryGetValue((tp.Topic, tp.Partition.Value), out var o) ? o : -1;
+            _partitions[(tp.Topic, tp.Partition.Value)] = new PartitionState(next);
+            _assigned[(tp.Topic, tp.Partition.Value)] = true;
+            result.Add(new TopicPartitionOffset(tp, next >= 0 ? new Offset(next) : Offset.Beginning));
+        }
+        logger.LogInformation("Lander {Client} assigned {Partitions}", options.ClientId, string.Join(", ", result.Select(r => $"{r.Topic}[{r.Partition.Value}]@{r.Offset}")));
+        return result;
+    }
+
+    /// <summary>Files of a partition that no manifest row records: leftovers of a crash between write and commit.</summary>
+    private void RemoveUncommittedFiles(string topic, int partition)
+    {
+        var committed = manifest.PathsAsync(topic, partition).GetAwaiter().GetResult();
+        foreach (var path in storage.List(LakeLayout.TopicFolder(topic)))
+        {
+            if (!LakeLayout.IsPartitionFile(path, partition) || committed.Contains(path)) continue;
+            logger.LogInformation("Removing {Path}: no manifest row records it (a lander stopped before committing it)", path);
+            storage.Delete(path);
+        }
+    }
+
+    private void OnRevoked(IEnumerable<TopicPartition> parts)
+    {
+        if (_crashed) return;
+        Checkpoint();
+        Forget(parts);
+    }
+
+    private void OnLost(IEnumerable<TopicPartition> parts)
+    {
+        if (_crashed) return;
+        var lost = parts.Select(p => (p.Topic, p.Partition.Value)).ToHashSet();
+        logger.LogWarning("Lander {Client} lost {Partitions}; their buffered events will be landed by the new owner", options.ClientId, lost);
+        foreach (var key in _open.Keys.Where(k => lost.Contains((k.Topic, k.Partition))).ToList()) _open.Remove(key);
+        _deadLetters.RemoveAll(d => lost.Contains((d.Topic, d.Partition)));
+        Forget(parts);
+    }
+
+    private void Forget(IEnumerable<TopicPartition> parts)
+    {
+        foreach (var tp in parts)
+        {
+            _partitions.Remove((tp.Topic, tp.Partition.Value));
+            _assigned.TryRemove((tp.Topic, tp.Partition.Value), out _);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rhythmic.Core.Configuration;
+using Rhythmic.Core.Events;
+using Rhythmic.Core.Kafka;
+using Rhythmic.Lake.Storage;
+
+namespace Rhythmic.Lake.Landing;
+
+/// <summary>The lander as a hosted service: <c>rhythmic land</c> and <c>rhythmic up</c> run it on the platform's Kafka, PostgreSQL and lake.</summary>
+public sealed class LanderService(RhythmicSettings settings, ILogger<LanderService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var bootstrap = RuntimeState.KafkaBootstrap(settings);
+        if (!settings.Kafka.IsEmbedded) await KafkaClients.EnsureTopicsAsync(bootstrap, Topics.All, settings.Kafka.Partitions);
+        var lander = new Lander(LanderOptions.From(settings, bootstrap), new LocalLakeStorage(settings.PathOf(settings.Lake.Root)),
+            new LakeManifest(settings.Postgres.EffectiveConnectionString), logger);
+        await lander.RunAsync(stoppingToken);
+        logger.LogInformation("Lander stopped after committing {Events} events", lander.EventsCommitted);
+    }
+}
+
+/// <summary>Registration of the lake's hosted service.</summary>
+public static class LakeServiceCollectionExtensions
+{
+    /// <summary>Adds the lander (skipped in <c>rhythmic up</c> when Lander:RunInUp is false).</summary>
+    public static IServiceCollection AddLakeLander(this IServiceCollection services, RhythmicSettings settings)
+        => settings.Lander.RunInUp ? services.AddHostedService<LanderService>() : services;
+}
