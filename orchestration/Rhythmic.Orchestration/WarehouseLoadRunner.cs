@@ -5,8 +5,9 @@ using Rhythmic.Warehouse;
 namespace Rhythmic.Orchestration;
 
 /// <summary>The loads of the warehouse (batch-layer/Rhythmic.Warehouse) behind <see cref="ILoadRunner"/>.</summary>
-internal sealed class WarehouseLoadRunner(WarehouseLoader loader, Reconciler reconciler) : ILoadRunner
+public sealed class WarehouseLoadRunner(WarehouseLoader loader, Reconciler reconciler) : ILoadRunner
 {
+    /// <summary>The loads of the configured warehouse.</summary>
     public static ILoadRunner Create(RhythmicSettings settings, ILoggerFactory loggerFactory)
         => new WarehouseLoadRunner(new WarehouseLoader(settings, loggerFactory.CreateLogger<WarehouseLoader>()),
             new Reconciler(settings, loggerFactory.CreateLogger<Reconciler>()));

@@ -1,14 +1,138 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Rhythmic.Core;
+using Rhythmic.Orchestration;
+using Spectre.Console;
 
 namespace Rhythmic.Cli.Verbs;
 
-/// <summary><c>rhythmic jobs</c>.</summary>
+/// <summary><c>rhythmic jobs run|list|trigger|history</c>: the scheduler of the loads (Quartz.NET, clustered on PostgreSQL).</summary>
 internal static class JobsVerb
 {
+    private static readonly Argument<string> Job = new("job") { Description = $"The job: {string.Join(", ", JobNames.All)}." };
+    private static readonly Option<string[]> Hours = new("--hour") { Description = "reconcile only: an hour to check (UTC, e.g. 2024-03-09T22); repeatable.", AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<bool> Wait = new("--wait") { Description = "Wait until the run ends and print how it went (a running scheduler node must pick it up)." };
+    private static readonly Option<string?> HistoryJob = new("--job") { Description = "Only this job's runs." };
+    private static readonly Option<bool> Failed = new("--failed") { Description = "Only runs that failed after their last retry." };
+    private static readonly Option<int> Limit = new("--limit") { Description = "At most this many runs (default 50).", DefaultValueFactory = _ => 50 };
+
     public static Command Create()
     {
         var command = new Command("jobs", "Scheduled loads (run the scheduler, list, trigger, history).");
-        command.SetAction(_ => NotYet.Say("jobs", "orchestration layer"));
+
+        var run = new Command("run", "Run a scheduler node until Ctrl-C: full load when the warehouse is empty, incremental load on Jobs:IncrementalCron, reconcile after each, maintenance on Jobs:MaintenanceCron. Several nodes may run at once.");
+        run.SetAction((_, ct) => RunAsync(ct));
+
+        var list = new Command("list", "Jobs, their schedules, next and last runs.");
+        list.SetAction((_, ct) => ListAsync(ct));
+
+        var trigger = new Command("trigger", "Queue a run of a job now (a running node runs it).");
+        trigger.Arguments.Add(Job);
+        trigger.Options.Add(Hours);
+        trigger.Options.Add(Wait);
+        trigger.SetAction((parse, ct) => TriggerAsync(parse.GetValue(Job)!, parse.GetValue(Hours) ?? [], parse.GetValue(Wait), ct));
+
+        var history = new Command("history", "Runs, newest first: trigger, start, end, status, rows, hours loaded, error.");
+        history.Options.Add(HistoryJob);
+        history.Options.Add(Failed);
+        history.Options.Add(Limit);
+        history.SetAction((parse, ct) => HistoryAsync(parse.GetValue(HistoryJob), parse.GetValue(Failed), parse.GetValue(Limit), ct));
+
+        command.Subcommands.Add(run);
+        command.Subcommands.Add(list);
+        command.Subcommands.Add(trigger);
+        command.Subcommands.Add(history);
         return command;
     }
+
+    private static async Task<int> RunAsync(CancellationToken invocation)
+    {
+        using var ctx = CliContext.Load();
+        var ct = CliContext.ShutdownToken(invocation);
+        var log = ctx.Logger("Rhythmic.Jobs");
+        var startedPg = await PlatformDatabase.PrepareAsync(ctx.Settings, log, ct);
+        try
+        {
+            var options = OrchestrationOptions.From(ctx.Settings);
+            var node = await OrchestratorService.StartNodeAsync(options, WarehouseLoadRunner.Create(ctx.Settings, ctx.LoggerFactory), ctx.LoggerFactory, ct);
+            log.LogInformation("Scheduler node {Instance} running (incremental load '{Cron}'); Ctrl-C stops it", node.SchedulerInstanceId, options.IncrementalCron);
+            try { await Task.Delay(Timeout.Infinite, ct); }
+            catch (OperationCanceledException) { }
+            await node.Shutdown(waitForJobsToComplete: false, CancellationToken.None);
+            return 0;
+        }
+        finally
+        {
+            if (startedPg is not null) await startedPg.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<int> ListAsync(CancellationToken ct)
+    {
+        using var ctx = CliContext.Load();
+        await using var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString);
+        var table = new Table().AddColumns("job", "schedule", "next run (UTC)", "last run (UTC)", "status", "rows", "error");
+        foreach (var j in await control.ListAsync(ct))
+            table.AddRow(Markup.Escape(j.Job), Markup.Escape(j.Schedule ?? ""), j.NextRunAt?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",
+                j.LastRun?.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss") ?? "never", StatusMarkup(j.LastRun?.Status),
+                j.LastRun?.Rows?.ToString() ?? "", Markup.Escape(Shorten(j.LastRun?.Error)));
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static async Task<int> TriggerAsync(string job, string[] hourTexts, bool wait, CancellationToken invocation)
+    {
+        using var ctx = CliContext.Load();
+        var ct = CliContext.ShutdownToken(invocation);
+        var hours = hourTexts.Select(ReconcileVerb.ParseHour).ToList();
+        await using var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString);
+        var since = (await control.HistoryAsync(job, false, 1, ct)).FirstOrDefault()?.RunId ?? 0;
+        await control.TriggerAsync(job, hours, ct);
+        Console.WriteLine($"Queued {job}.");
+        if (!wait) return 0;
+        while (true)
+        {
+            var run = (await control.HistoryAsync(job, false, 20, ct)).Where(r => r.RunId > since && r.Status != RunStatus.Running && r.Status != RunStatus.Retrying)
+                .OrderBy(r => r.RunId).FirstOrDefault();
+            if (run is not null)
+            {
+                AnsiConsole.MarkupLine($"{Markup.Escape(job)}: {StatusMarkup(run.Status)} ({run.Rows ?? 0} rows, {run.Hours.Count} hours){(run.Error is null ? "" : ": " + Markup.Escape(run.Error))}");
+                return run.Status == RunStatus.Succeeded ? 0 : 1;
+            }
+            await Task.Delay(500, ct); // polling the history for the run's end
+        }
+    }
+
+    private static async Task<int> HistoryAsync(string? job, bool failed, int limit, CancellationToken ct)
+    {
+        using var ctx = CliContext.Load();
+        if (job is not null && !JobNames.IsKnown(job))
+            throw new RhythmicException($"Unknown job '{job}' (jobs: {string.Join(", ", JobNames.All)}).");
+        await using var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString);
+        var table = new Table().AddColumns("run", "job", "trigger", "try", "node", "started (UTC)", "ended (UTC)", "status", "rows", "hours", "detail / error");
+        foreach (var r in await control.HistoryAsync(job, failed, limit, ct))
+            table.AddRow(r.RunId.ToString(), Markup.Escape(r.Job), Markup.Escape(r.Trigger), r.Attempt.ToString(), Markup.Escape(r.InstanceId),
+                r.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss"), r.EndedAt?.ToUniversalTime().ToString("HH:mm:ss") ?? "",
+                StatusMarkup(r.Status), r.Rows?.ToString() ?? "", HoursText(r.Hours), Markup.Escape(Shorten(r.Error ?? r.Detail)));
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static string StatusMarkup(string? status) => status switch
+    {
+        null => "",
+        RunStatus.Succeeded => "[green]succeeded[/]",
+        RunStatus.Failed => "[red]failed[/]",
+        RunStatus.Retrying => "[yellow]retrying[/]",
+        _ => Markup.Escape(status),
+    };
+
+    private static string HoursText(IReadOnlyList<DateTime> hours) => hours.Count switch
+    {
+        0 => "",
+        1 => $"{hours[0].ToUniversalTime():MM-dd HH}h",
+        _ => $"{hours.Count}: {hours.Min().ToUniversalTime():MM-dd HH}h..{hours.Max().ToUniversalTime():MM-dd HH}h",
+    };
+
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 80 ? text : text[..77] + "...";
 }
