@@ -19,6 +19,8 @@ internal sealed record InteractionPage(string Page, string Method, int Status, d
 internal sealed class Engine
 {
     public const long SecondsPerYear = 31_556_952;
+    /// <summary>How long before the start a user's first session may begin (longer sessions are very rare).</summary>
+    private const long WarmUpMs = 12 * 3_600_000L;
     private static readonly double SqrtE = Math.Exp(0.5);
 
     public SiteConfig Config { get; }
@@ -72,8 +74,10 @@ internal sealed class Engine
         var level = Config.Levels[_levels.Next(ref u.Rng)].Level;
         // eventsim: start two betas early and step forward until within one beta of the start, so sessions are spread
         // as in a long-running system (events before the start are generated but not written).
+        // Sessions that start more than WarmUp before the start would write nothing, so they are skipped rather than
+        // generated (the next start then counts from this start, not from its end: a shift of minutes in a week).
         var candidate = NextSessionStart(u, FromMs - 2 * (long)u.BetaMs);
-        while (candidate < FromMs - (long)u.BetaMs) candidate = NextSessionStart(u, candidate);
+        while (candidate < FromMs - Math.Min((long)u.BetaMs, WarmUpMs)) candidate = NextSessionStart(u, candidate);
         var sinceRegistration = (long)Math.Min(u.Rng.Exponential(SecondsPerYear * 1000.0), 5.0 * SecondsPerYear * 1000);
         u.Registration = Math.Min(candidate, FromMs) - sinceRegistration;
         StartSession(u, candidate, auth, level);

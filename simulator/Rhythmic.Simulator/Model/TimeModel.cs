@@ -65,9 +65,26 @@ internal sealed class TimeModel(SiteConfig config)
         }
     }
 
+    private static readonly int EpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+    private const int CachedDays = 400 * 366;   // 1900..2300 around the epoch
+    private const int CacheOrigin = 70 * 366;
+    private static readonly Lazy<bool[]> DayCache = new(() =>
+    {
+        var days = new bool[CachedDays];
+        for (var i = 0; i < CachedDays; i++) days[i] = Compute(i - CacheOrigin);
+        return days;
+    });
+
     public static bool IsWeekendOrHoliday(long localMs)
     {
-        var date = DateOnly.FromDayNumber((int)(Math.Floor(localMs / (double)DayMs) + DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber));
+        var day = (long)Math.Floor(localMs / (double)DayMs);
+        var index = day + CacheOrigin;
+        return index is >= 0 and < CachedDays ? DayCache.Value[index] : Compute(day);
+    }
+
+    private static bool Compute(long daysSinceEpoch)
+    {
+        var date = DateOnly.FromDayNumber((int)(daysSinceEpoch + EpochDay));
         return date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || UsHolidays.IsHoliday(date);
     }
 

@@ -30,71 +30,89 @@ internal sealed class UserState
     public override string ToString() => $"user {UserId} session {SessionId} item {Item} at {NextTs}";
 }
 
-/// <summary>A binary min-heap of users ordered by (next event time, user id): a total order, so generation is deterministic.</summary>
+/// <summary>
+/// A 4-ary min-heap of users ordered by (next event time, user id): a total order, so generation is deterministic.
+/// Keys live in the heap's own array so sifting reads contiguous memory instead of chasing user objects.
+/// </summary>
 internal sealed class UserHeap
 {
-    private UserState[] _items = new UserState[64];
+    private struct Entry
+    {
+        public long Ts;
+        public long Id;
+        public UserState User;
+    }
+
+    private Entry[] _items = new Entry[64];
     public int Count { get; private set; }
 
-    public UserState Top => _items[0];
+    public UserState Top => _items[0].User;
 
     public void Add(UserState u)
     {
-        if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
-        _items[Count] = u;
-        SiftUp(Count++);
+        AddUnordered(u);
+        SiftUp(Count - 1);
     }
 
     /// <summary>Adds without ordering; call <see cref="Heapify"/> before use.</summary>
     public void AddUnordered(UserState u)
     {
         if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
-        _items[Count++] = u;
+        _items[Count++] = new Entry { Ts = u.NextTs, Id = u.UserId, User = u };
     }
 
     public void Heapify()
     {
-        for (var i = Count / 2 - 1; i >= 0; i--) SiftDown(i);
+        for (var i = (Count - 2) / 4; i >= 0; i--) SiftDown(i);
     }
 
-    /// <summary>Restores order after the top's key grew.</summary>
-    public void TopChanged() => SiftDown(0);
+    /// <summary>Restores order after the top user's next event time moved on.</summary>
+    public void TopChanged()
+    {
+        _items[0].Ts = _items[0].User.NextTs;
+        SiftDown(0);
+    }
 
     public void RemoveTop()
     {
         _items[0] = _items[--Count];
-        _items[Count] = null!;
+        _items[Count] = default;
         if (Count > 0) SiftDown(0);
     }
 
-    private static bool Less(UserState a, UserState b) => a.NextTs < b.NextTs || (a.NextTs == b.NextTs && a.UserId < b.UserId);
+    private static bool Less(in Entry a, in Entry b) => a.Ts < b.Ts || (a.Ts == b.Ts && a.Id < b.Id);
 
     private void SiftUp(int i)
     {
-        var item = _items[i];
+        var items = _items;
+        var item = items[i];
         while (i > 0)
         {
-            var parent = (i - 1) >> 1;
-            if (!Less(item, _items[parent])) break;
-            _items[i] = _items[parent];
+            var parent = (i - 1) >> 2;
+            if (!Less(item, items[parent])) break;
+            items[i] = items[parent];
             i = parent;
         }
-        _items[i] = item;
+        items[i] = item;
     }
 
     private void SiftDown(int i)
     {
-        var item = _items[i];
+        var items = _items;
+        var item = items[i];
         var n = Count;
         while (true)
         {
-            var child = 2 * i + 1;
-            if (child >= n) break;
-            if (child + 1 < n && Less(_items[child + 1], _items[child])) child++;
-            if (!Less(_items[child], item)) break;
-            _items[i] = _items[child];
-            i = child;
+            var first = 4 * i + 1;
+            if (first >= n) break;
+            var best = first;
+            var last = Math.Min(first + 4, n);
+            for (var c = first + 1; c < last; c++)
+                if (Less(items[c], items[best])) best = c;
+            if (!Less(items[best], item)) break;
+            items[i] = items[best];
+            i = best;
         }
-        _items[i] = item;
+        items[i] = item;
     }
 }
