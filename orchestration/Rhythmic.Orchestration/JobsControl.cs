@@ -14,6 +14,7 @@ public sealed record JobInfo(string Job, string Description, string? Schedule, D
 public sealed class JobsControl(string connectionString) : IAsyncDisposable
 {
     private readonly JobRunStore _runs = new(connectionString);
+    private readonly Lock _gate = new();
     private Task<IScheduler>? _client;
 
     /// <summary>Every job with its schedule, next fire and last run.</summary>
@@ -52,7 +53,15 @@ public sealed class JobsControl(string connectionString) : IAsyncDisposable
     public Task<IReadOnlyList<JobRun>> HistoryAsync(string? job, bool failedOnly, int limit, CancellationToken ct)
         => _runs.HistoryAsync(job, failedOnly, limit, ct);
 
-    private Task<IScheduler> ClientAsync(CancellationToken ct) => _client ??= OrchestratorScheduler.BuildClientAsync(connectionString, ct);
+    private Task<IScheduler> ClientAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            // Built once per control (the serving host shares one); a failed build is retried on the next call.
+            if (_client is null || _client.IsFaulted || _client.IsCanceled) _client = OrchestratorScheduler.BuildClientAsync(connectionString, ct);
+            return _client;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -6,15 +6,31 @@ using Rhythmic.Core.Configuration;
 
 namespace Rhythmic.Orchestration;
 
-/// <summary>Adds the scheduler node to a host (<c>rhythmic jobs run</c>, <c>rhythmic up</c>).</summary>
+/// <summary>Adds the scheduler node to a host whose services hold the platform's <see cref="RhythmicSettings"/> (<c>rhythmic up</c>).</summary>
 public static class OrchestrationServiceCollectionExtensions
 {
-    /// <summary>Adds a scheduler node running the warehouse's loads (an <see cref="ILoadRunner"/> registered before wins).</summary>
-    public static IServiceCollection AddOrchestration(this IServiceCollection services, RhythmicSettings settings)
+    /// <summary>
+    /// Adds a scheduler node running the warehouse's loads (an <see cref="ILoadRunner"/> or <see cref="OrchestrationOptions"/>
+    /// registered before wins). With <paramref name="onlyWhenRunInUp"/>, the node stays off when Jobs:RunInUp is false.
+    /// </summary>
+    public static IServiceCollection AddOrchestration(this IServiceCollection services, bool onlyWhenRunInUp = false)
     {
-        services.TryAddSingleton(OrchestrationOptions.From(settings));
-        services.TryAddSingleton<ILoadRunner>(sp => WarehouseLoadRunner.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<IHostedService, OrchestratorService>();
+        services.TryAddSingleton(sp => OrchestrationOptions.From(sp.GetRequiredService<RhythmicSettings>()));
+        services.TryAddSingleton(sp => WarehouseLoadRunner.Create(sp.GetRequiredService<RhythmicSettings>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IHostedService>(sp => onlyWhenRunInUp && !sp.GetRequiredService<RhythmicSettings>().Jobs.RunInUp
+            ? new DisabledNode(sp.GetRequiredService<ILoggerFactory>())
+            : ActivatorUtilities.CreateInstance<OrchestratorService>(sp));
         return services;
+    }
+
+    private sealed class DisabledNode(ILoggerFactory loggerFactory) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            loggerFactory.CreateLogger<OrchestratorService>().LogInformation("Jobs:RunInUp is false: no scheduler node in this process");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

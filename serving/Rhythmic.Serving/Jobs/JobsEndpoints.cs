@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Rhythmic.Core;
+using Rhythmic.Core.Configuration;
+using Rhythmic.Orchestration;
+
+namespace Rhythmic.Serving.Jobs;
+
+/// <summary>
+/// The scheduler over HTTP: <c>GET /api/jobs</c> (jobs, schedules, next and last runs), <c>GET /api/jobs/history</c>
+/// (<c>?job=J&amp;failed=true&amp;limit=N</c>), and <c>POST /api/jobs/{job}/trigger</c> (<c>?hour=2024-03-09T22</c> for
+/// reconcile), which needs <c>Authorization: Bearer &lt;Serving:AdminToken&gt;</c> and is disabled while no token is set.
+/// </summary>
+public static class JobsEndpoints
+{
+    public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app, RhythmicSettings settings)
+    {
+        var control = new JobsControl(settings.Postgres.EffectiveConnectionString);
+        app.MapGet("/api/jobs", async (CancellationToken ct) => Results.Json(await control.ListAsync(ct)));
+        app.MapGet("/api/jobs/history", async (string? job, bool? failed, int? limit, CancellationToken ct) =>
+            job is not null && !JobNames.IsKnown(job)
+                ? Results.Json(new { error = $"unknown job '{job}'" }, statusCode: 404)
+                : Results.Json(await control.HistoryAsync(job, failed ?? false, Math.Clamp(limit ?? 100, 1, 1000), ct)));
+        app.MapPost("/api/jobs/{job}/trigger", async (string job, string[]? hour, HttpContext http, CancellationToken ct) =>
+        {
+            if (string.IsNullOrEmpty(settings.Serving.AdminToken))
+                return Results.Json(new { error = "triggering is disabled: set Serving:AdminToken" }, statusCode: 403);
+            if (!Authorized(http.Request.Headers.Authorization.ToString(), settings.Serving.AdminToken))
+                return Results.Json(new { error = "a valid 'Authorization: Bearer <Serving:AdminToken>' header is required" }, statusCode: 401);
+            if (!JobNames.IsKnown(job))
+                return Results.Json(new { error = $"unknown job '{job}' (jobs: {string.Join(", ", JobNames.All)})" }, statusCode: 404);
+            var hours = new List<DateTime>();
+            foreach (var h in hour ?? [])
+            {
+                if (!DateTimeOffset.TryParse(h.Length == 13 ? h + ":00Z" : h, System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var t))
+                    return Results.Json(new { error = $"hour '{h}' is not an ISO 8601 date-time" }, statusCode: 400);
+                hours.Add(new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc));
+            }
+            try
+            {
+                await control.TriggerAsync(job, hours, ct);
+                return Results.Json(new { queued = job }, statusCode: 202);
+            }
+            catch (RhythmicException e)
+            {
+                return Results.Json(new { error = e.Message }, statusCode: 409);
+            }
+        });
+        return app;
+    }
+
+    private static bool Authorized(string header, string token)
+    {
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return false;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()), Encoding.UTF8.GetBytes(token));
+    }
+}
