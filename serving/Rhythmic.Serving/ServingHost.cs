@@ -54,6 +54,7 @@ public static class ServingHost
         app.MapGet("/metrics", () => Results.Text(MetricsRegistry.Default.Render(), "text/plain; version=0.0.4"));
         app.MapGet("/", () => Results.Content(Dashboard, "text/html; charset=utf-8"));
         app.MapViews(settings);
+        Jobs.JobsEndpoints.MapJobs(app, settings);
         return app;
     }
 }

@@ -8,5 +8,6 @@ internal static class UpComposition
     public static void AddLayers(WebApplicationBuilder builder)
     {
         _ = builder;
+        Rhythmic.Orchestration.OrchestrationServiceCollectionExtensions.AddOrchestration(builder.Services, onlyWhenRunInUp: true);
     }
 }
