@@ -157,10 +157,7 @@ internal sealed class Engine
         {
             var interaction = Interactions[u.Interaction];
             u.Interaction = -1;
-            var at = u.NextTs;
-            Transition(u, state, at);
-            // A redirect's follow-up comes one second later at the earliest.
-            if (!u.Churned && interaction.IsRedirect && u.NextTs < at + 1000) u.NextTs = at + 1000;
+            Transition(u, state, u.NextTs, interaction.IsRedirect);
             return;
         }
         if (state.IsNextSong && Interactions.Length > 0 && state.ShowUser)
@@ -181,10 +178,10 @@ internal sealed class Engine
                 x -= it.Probability;
             }
         }
-        Transition(u, state, u.NextTs);
+        Transition(u, state, u.NextTs, state.IsRedirect);
     }
 
-    private void Transition(UserState u, PageState state, long at)
+    private void Transition(UserState u, PageState state, long at, bool afterRedirect)
     {
         var x = u.Rng.NextDouble();
         var cum = state.Cumulative;
@@ -194,14 +191,12 @@ internal sealed class Engine
         if (next < 0) { EndSession(u, state, at); return; }
         var dest = States[next];
         long ts;
-        if (dest.IsRedirect) ts = at + 1000;
-        else if (dest.IsNextSong)
-        {
-            // eventsim: a NextSong waits for the current song to end; otherwise it comes after an exponential gap.
-            ts = u.Song >= 0 && at < u.SongEnd ? u.SongEnd : at + (long)u.Rng.Exponential(u.AlphaMs);
-            NewSong(u, ts);
-        }
+        // A NextSong waits for the current song to end; the page a redirect (3xx) leads to comes one second after it;
+        // anything else comes after an exponential gap with the user's mean alpha.
+        if (dest.IsNextSong && u.Song >= 0 && at < u.SongEnd) ts = u.SongEnd;
+        else if (afterRedirect) ts = at + 1000;
         else ts = at + (long)u.Rng.Exponential(u.AlphaMs);
+        if (dest.IsNextSong) NewSong(u, ts);
         u.PrevState = u.State;
         u.State = next;
         u.Item++;
