@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Rhythmic.Core;
+using Rhythmic.Core.Configuration;
+using Rhythmic.Lake.Backfill;
+using Rhythmic.Lake.Storage;
+using Rhythmic.Simulator;
+using Rhythmic.Warehouse;
+
+namespace Rhythmic.Bench;
+
+/// <summary>One line of the warehouse benchmark: what was measured, its time, and DuckDB's time for the same work when compared.</summary>
+public sealed record WarehouseBenchLine(string What, long Events, double Seconds, double? DuckDbSeconds)
+{
+    public double EventsPerSecond => Events / Seconds;
+}
+
+/// <summary>
+/// <c>rhythmic bench warehouse</c>: on a lake the simulator writes through the backfill sink, into a private PostgreSQL:
+/// the incremental load of the first day, the full load, the analysts' questions over the period, and DuckDB building
+/// the same facts and dimensions from the same Parquet files and answering the same questions.
+/// </summary>
+public static class WarehouseBench
+{
+    public static readonly DateTimeOffset From = new(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static async Task<IReadOnlyList<WarehouseBenchLine>> RunAsync(int users, int days, string scratch, Action<string> progress, Action<WarehouseBenchLine> onLine, CancellationToken ct)
+    {
+        var lines = new List<WarehouseBenchLine>();
+        void Add(WarehouseBenchLine l) { lines.Add(l); onLine(l); }
+        var to = From.AddDays(days);
+        var pg = new EmbeddedPostgres(Path.Combine(scratch, "pg"), EmbeddedPostgres.FreePort());
+        await pg.StartAsync(ct);
+        try
+        {
+            await pg.EnsureDatabaseAsync("bench", ct);
+            var cs = pg.ConnectionString("bench");
+            await new Migrator(cs).MigrateAsync(ct);
+            var lakeRoot = Path.Combine(scratch, "lake");
+            progress($"simulating {users:N0} users for {days} days into {lakeRoot}");
+            var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(cs), new LakeSinkOptions { WatermarkAt = to });
+            await using (sink)
+                await new Simulation(new SimulationOptions { From = From, To = to, Users = users, Seed = 1 }).RunAsync(sink, ct);
+            var settings = new RhythmicSettings { Home = scratch, Postgres = { ConnectionString = cs }, Lake = { Root = lakeRoot } };
+            var loader = new WarehouseLoader(settings, NullLogger<WarehouseLoader>.Instance);
+
+            progress("incremental load of the first day");
+            await ExecAsync(cs, WarehouseSql.Read("bench/set_watermarks.sql"), From.AddDays(1).UtcDateTime);
+            var watch = Stopwatch.StartNew();
+            var day = await loader.IncrementalLoadAsync(ct);
+            Add(new("incremental load, first day (lake to facts)", day.Rows, watch.Elapsed.TotalSeconds, null));
+
+            await ExecAsync(cs, WarehouseSql.Read("bench/set_watermarks.sql"), to.UtcDateTime);
+            progress("full load");
+            var duckDb = Path.Combine(scratch, "bench.duckdb");
+            watch.Restart();
+            var full = await loader.FullLoadAsync(ct);
+            var fullSeconds = watch.Elapsed.TotalSeconds;
+            progress("DuckDB build");
+            var duckBuild = await WarehouseDuckDb.RunAsync(
+                [$"attach '{duckDb}' as w", "use w", .. Split(WarehouseSql.Read("bench/duckdb_build.sql").Replace("{lake}", lakeRoot)), "select 1"], ct);
+            Add(new("full load (lake to facts)", full.Rows, fullSeconds, duckBuild.WallSeconds));
+
+            await ExecAsync(cs, "vacuum analyze");
+            var fromText = From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var toText = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            foreach (var q in WarehouseSql.Read("bench/questions.sql").Split('\n').Where(l => l.Contains('|') && !l.StartsWith("--", StringComparison.Ordinal)))
+            {
+                var parts = q.Split('|');
+                var pgSql = parts[1].Replace("{from}", fromText).Replace("{to}", toText);
+                var duckSql = parts[2].Replace("{from}", fromText).Replace("{to}", toText);
+                progress(parts[0]);
+                await using var conn = new NpgsqlConnection(cs);
+                await conn.OpenAsync(ct);
+                var times = new List<double>();
+                for (var i = 0; i < 5; i++)
+                {
+                    watch.Restart();
+                    await using var cmd = new NpgsqlCommand(pgSql, conn) { CommandTimeout = 0 };
+                    await using (var r = await cmd.ExecuteReaderAsync(ct)) while (await r.ReadAsync(ct)) { }
+                    times.Add(watch.Elapsed.TotalSeconds);
+                }
+                var duck = await WarehouseDuckDb.RunAsync([$"attach '{duckDb}' as w (read_only)", "use w", duckSql, duckSql, duckSql], ct);
+                Add(new($"query: {parts[0]}", 0, times.Order().ElementAt(2), duck.LastStatementMs / 1000));
+            }
+            return lines;
+        }
+        finally
+        {
+            await pg.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static IEnumerable<string> Split(string sql)
+        => sql.Split(";\n").Select(s => string.Join('\n', s.Split('\n').Where(l => !l.TrimStart().StartsWith("--", StringComparison.Ordinal))).Trim()).Where(s => s.Length > 0);
+
+    private static async Task ExecAsync(string cs, string sql, params object[] args)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

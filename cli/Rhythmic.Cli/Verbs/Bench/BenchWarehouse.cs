@@ -1,0 +1,44 @@
+using System.CommandLine;
+using System.Globalization;
+using Rhythmic.Bench;
+using Spectre.Console;
+
+namespace Rhythmic.Cli.Verbs;
+
+/// <summary><c>rhythmic bench warehouse</c>: load rates and query times of the warehouse, DuckDB side by side.</summary>
+internal static class BenchWarehouse
+{
+    public static Command Create()
+    {
+        var users = new Option<int>("--nusers") { Description = "Users simulated (100,000 for a month gives about 10 million events).", DefaultValueFactory = _ => 100_000 };
+        var days = new Option<int>("--days") { Description = "Simulated days (the first is loaded incrementally, all by the full load).", DefaultValueFactory = _ => 31 };
+        var command = new Command("warehouse", "Warehouse: incremental and full load rates (events/s lake to facts), analysts' query times, DuckDB on the same Parquet side by side.");
+        command.Options.Add(users);
+        command.Options.Add(days);
+        command.SetAction(async (parse, ct) =>
+        {
+            var n = parse.GetValue(users);
+            var d = parse.GetValue(days);
+            var table = new Table().AddColumns("measure", "events", "seconds", "events/s", "DuckDB s", "PostgreSQL / DuckDB");
+            var scratch = Directory.CreateTempSubdirectory("rhythmic-bench-warehouse-").FullName;
+            try
+            {
+                await WarehouseBench.RunAsync(n, d, scratch, p => Console.Error.WriteLine($"... {p}"), l => table.AddRow(
+                    Markup.Escape(l.What), l.Events == 0 ? "" : l.Events.ToString("N0", CultureInfo.InvariantCulture),
+                    l.Seconds.ToString("F3", CultureInfo.InvariantCulture),
+                    l.Events == 0 ? "" : l.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                    l.DuckDbSeconds?.ToString("F3", CultureInfo.InvariantCulture) ?? "",
+                    l.DuckDbSeconds is { } s ? (l.Seconds / s).ToString("F2", CultureInfo.InvariantCulture) : ""), ct);
+            }
+            finally
+            {
+                try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+            AnsiConsole.Write(table);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"command: rhythmic bench warehouse --nusers {n} --days {d}   ({Environment.ProcessorCount} cores; query times: median of 5 in PostgreSQL, DuckDB's 3rd run; DuckDB load includes node start-up)"));
+            return 0;
+        });
+        return command;
+    }
+}
