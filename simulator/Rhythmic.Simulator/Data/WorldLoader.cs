@@ -75,7 +75,7 @@ internal static class WorldLoader
         while (reader.ReadLine() is { } line) yield return line;
     }
 
-    /// <summary>eventsim's listen_counts.txt.gz: track id, artist, title, duration (s), listen count; tab-separated.</summary>
+    /// <summary>eventsim's listen_counts.txt.gz: track id, artist, title, duration (s), listen count; tab-separated (songs never listened to stay in the catalog, never drawn).</summary>
     private static (Song[], double[]) ListenCounts(string path)
     {
         var songs = new List<Song>();
@@ -87,7 +87,7 @@ internal static class WorldLoader
             var f = line.Split('\t');
             if (f.Length < 5
                 || !double.TryParse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var duration) || duration <= 0
-                || !double.TryParse(f[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var count) || count <= 0)
+                || !double.TryParse(f[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var count) || count < 0)
                 continue;
             songs.Add(new Song(f[1], f[2], duration));
             weights.Add(count);
