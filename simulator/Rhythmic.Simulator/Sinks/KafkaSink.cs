@@ -21,8 +21,7 @@ public sealed class KafkaSink : IEventSink
 
     private readonly IProducer<byte[], byte[]> _producer;
     private readonly ILogger _logger;
-    private readonly ConcurrentQueue<(string Topic, Message<byte[], byte[]> Message, int Attempt)> _retries = new();
-    private readonly Action<DeliveryReport<byte[], byte[]>>[] _handlers;
+    private readonly ConcurrentQueue<(string Topic, byte[] Key, byte[] Value, long TimestampMs, int Attempt)> _retries = new();
     private readonly Counter _produced = MetricsRegistry.Default.Counter("rhythmic_simulator_produced_total", "Events acknowledged by Kafka.");
     private readonly Counter _retried = MetricsRegistry.Default.Counter("rhythmic_simulator_delivery_retries_total", "Kafka deliveries that failed and were retried.");
     private readonly Counter _failedMetric = MetricsRegistry.Default.Counter("rhythmic_simulator_delivery_failures_total", "Events Kafka never acknowledged.");
@@ -42,10 +41,7 @@ public sealed class KafkaSink : IEventSink
         _producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, e) => _logger.LogWarning("Kafka producer error: {Reason} ({Code})", e.Reason, e.Code))
             .Build();
-        _handlers = Enumerable.Range(0, MaxAttemptsLimit + 1).Select(attempt => (Action<DeliveryReport<byte[], byte[]>>)(r => OnDelivery(r, attempt))).ToArray();
     }
-
-    private const int MaxAttemptsLimit = 100;
 
     /// <summary>Messages acknowledged so far.</summary>
     public long Acknowledged => Interlocked.Read(ref _acknowledged);
@@ -59,18 +55,18 @@ public sealed class KafkaSink : IEventSink
     public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs)
     {
         DrainRetries();
-        var message = new Message<byte[], byte[]> { Key = key.ToArray(), Value = json.ToArray(), Timestamp = new Timestamp(timestampMs, TimestampType.CreateTime) };
-        Produce(topic, message, 1);
+        Produce(topic, key.ToArray(), json.ToArray(), timestampMs, 1);
     }
 
-    private void Produce(string topic, Message<byte[], byte[]> message, int attempt)
+    private void Produce(string topic, byte[] key, byte[] value, long timestampMs, int attempt)
     {
+        var message = new Message<byte[], byte[]> { Key = key, Value = value, Timestamp = new Timestamp(timestampMs, TimestampType.CreateTime) };
         Interlocked.Increment(ref _pending);
         while (true)
         {
             try
             {
-                _producer.Produce(topic, message, _handlers[Math.Min(attempt, MaxAttemptsLimit)]);
+                _producer.Produce(topic, message, r => OnDelivery(r, timestampMs, attempt));
                 return;
             }
             catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
@@ -86,17 +82,17 @@ public sealed class KafkaSink : IEventSink
         }
     }
 
-    private void OnDelivery(DeliveryReport<byte[], byte[]> report, int attempt)
+    private void OnDelivery(DeliveryReport<byte[], byte[]> report, long timestampMs, int attempt)
     {
         if (report.Error.IsError)
         {
             _lastError = $"{report.Error.Reason} ({report.Error.Code})";
-            if (attempt < Math.Min(MaxAttempts, MaxAttemptsLimit))
+            if (attempt < MaxAttempts)
             {
                 Interlocked.Increment(ref _retriedCount);
                 _retried.Inc();
                 _logger.LogWarning("Delivery to {Topic} failed (attempt {Attempt}): {Error}; producing it again", report.Topic, attempt, _lastError);
-                _retries.Enqueue((report.Topic, report.Message, attempt + 1));
+                _retries.Enqueue((report.Topic, report.Message.Key, report.Message.Value, timestampMs, attempt + 1));
             }
             else
             {
@@ -115,7 +111,7 @@ public sealed class KafkaSink : IEventSink
 
     private void DrainRetries()
     {
-        while (_retries.TryDequeue(out var r)) Produce(r.Topic, r.Message, r.Attempt);
+        while (_retries.TryDequeue(out var r)) Produce(r.Topic, r.Key, r.Value, r.TimestampMs, r.Attempt);
     }
 
     /// <summary>Waits until every message written is acknowledged (retrying failed deliveries); throws if some could not be delivered.</summary>
