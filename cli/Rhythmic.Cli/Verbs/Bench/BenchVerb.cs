@@ -9,6 +9,7 @@ internal static class BenchVerb
     {
         var command = new Command("bench", "Print throughput figures of a layer (and of peers such as DuckDB side by side).");
         // One line per layer's benchmark:
+        command.Subcommands.Add(BenchSimulate.Create());
         command.Subcommands.Add(BenchWarehouse.Create());
         command.SetAction(_ => command.Subcommands.Count == 0 ? NotYet.Say("bench", "benchmark suite") : ShowHelp(command));
         return command;

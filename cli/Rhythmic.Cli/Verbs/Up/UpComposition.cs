@@ -8,6 +8,7 @@ internal static class UpComposition
     public static void AddLayers(WebApplicationBuilder builder)
     {
         _ = builder;
+        Rhythmic.Simulator.Hosting.SimulatorServiceCollectionExtensions.AddSimulator(builder.Services);
         Rhythmic.Orchestration.OrchestrationServiceCollectionExtensions.AddOrchestration(builder.Services, onlyWhenRunInUp: true);
     }
 }
