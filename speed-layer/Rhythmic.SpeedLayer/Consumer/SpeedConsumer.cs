@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Rhythmic.Core.Configuration;
+using Rhythmic.Core.Events;
+using Rhythmic.Core.Kafka;
+using Rhythmic.Core.Observability;
+using Rhythmic.SpeedLayer.Store;
+
+namespace Rhythmic.SpeedLayer.Consumer;
+
+/// <summary>
+/// One speed-layer instance: a member of the consumer group over the four topics that feeds a <see cref="SpeedProcessor"/>
+/// and commits its batches to an <see cref="ISpeedStore"/> every flush interval. Offsets live only in the store: on
+/// assignment the consumer resumes from the stored offsets, on revocation or loss it flushes first, and when a flush
+/// is refused (another instance moved a partition) or fails it drops what it had and re-reads from the stored offsets.
+/// <see cref="Run"/> blocks; call it on a thread of its own.
+/// </summary>
+public sealed class SpeedConsumer
+{
+    private const int MaxPendingMessages = 200_000;
+    private readonly SpeedSettings _settings;
+    private readonly string _bootstrap;
+    private readonly ISpeedStore _store;
+    private readonly ILogger _log;
+    private readonly string _clientId;
+    private readonly SpeedProcessor _processor;
+    private readonly SpeedMetrics _metrics;
+    private IConsumer<Ignore, byte[]>? _consumer;
+    private bool _rewindNeeded;
+    private volatile bool _killed;
+    private long _sinceReport;
+    private readonly Stopwatch _reportClock = Stopwatch.StartNew();
+
+    /// <summary>An instance reading <paramref name="bootstrapServers"/> into <paramref name="store"/>.</summary>
+    public SpeedConsumer(SpeedSettings settings, string bootstrapServers, ISpeedStore store, ILogger logger, string? clientId = null, MetricsRegistry? metrics = null)
+    {
+        _settings = settings;
+        _bootstrap = bootstrapServers;
+        _store = store;
+        _log = logger;
+        _clientId = clientId ?? $"rhythmic-speed-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+        _processor = new SpeedProcessor(settings);
+        _metrics = new SpeedMetrics(metrics ?? MetricsRegistry.Default, settings.ConsumerGroup);
+    }
+
+    /// <summary>Flushes committed by this instance.</summary>
+    public long FlushCount { get; private set; }
+
+    /// <summary>
+    /// Stops at once without flushing or leaving the group cleanly, as a crash would (for tests): what was not yet
+    /// committed is lost to this instance and read again by whoever owns the partitions next.
+    /// </summary>
+    internal void Kill() => _killed = true;
+
+    /// <summary>Consumes until <paramref name="stop"/> is cancelled, then flushes and leaves the group.</summary>
+    public void Run(CancellationToken stop)
+    {
+        KafkaNative.EnsureLoaded();
+        var config = KafkaClients.Consumer(_bootstrap, _settings.ConsumerGroup, _clientId);
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions, stop))
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions, "revoked"))
+            .SetPartitionsLostHandler((_, partitions) => OnRevoked(partitions, "lost"))
+            .SetErrorHandler((_, e) => _log.Log(e.IsFatal ? LogLevel.Error : LogLevel.Debug, "Kafka {Code}: {Reason}", e.Code, e.Reason))
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) _log.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message); })
+            .Build();
+        _consumer = consumer;
+        consumer.Subscribe(Topics.All);
+        _log.LogInformation("Speed consumer {Client} joined group {Group} at {Bootstrap}", _clientId, _settings.ConsumerGroup, _bootstrap);
+
+        var interval = TimeSpan.FromMilliseconds(_settings.FlushIntervalMs);
+        var nextFlush = Stopwatch.GetTimestamp() + (long)(interval.TotalSeconds * Stopwatch.Frequency);
+        while (!stop.IsCancellationRequested && !_killed)
+        {
+            if (_rewindNeeded && !Rewind(stop)) continue;
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextFlush);
+            ConsumeResult<Ignore, byte[]>? result = null;
+            try
+            {
+                result = consumer.Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+            }
+            catch (ConsumeException e) when (!e.Error.IsFatal)
+            {
+                _log.LogWarning("Consume error on {Partition}: {Reason}", e.ConsumerRecord?.TopicPartition, e.Error.Reason);
+            }
+            if (_killed) break;
+            if (result is { Message: not null } && !_rewindNeeded)
+                _processor.Process(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Value);
+            if (Stopwatch.GetTimestamp() >= nextFlush || _processor.PendingMessages >= MaxPendingMessages)
+            {
+                Flush("interval");
+                nextFlush = Stopwatch.GetTimestamp() + (long)(interval.TotalSeconds * Stopwatch.Frequency);
+            }
+        }
+
+        if (_killed)
+        {
+            _log.LogWarning("Speed consumer {Client} killed: {Messages} uncommitted message(s) dropped", _clientId, _processor.PendingMessages);
+            _processor.Discard();
+            return; // disposing without Close: the group notices by session timeout, as after a crash
+        }
+        Flush("shutdown");
+        consumer.Close();
+        _log.LogInformation("Speed consumer {Client} left group {Group}", _clientId, _settings.ConsumerGroup);
+    }
+
+    private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions, CancellationToken stop)
+    {
+        var stored = WithRetry(() => _store.LoadCheckpoints(_settings.ConsumerGroup, partitions.Select(p => (p.Topic, p.Partition.Value)).ToList()), stop);
+        var offsets = new List<TopicPartitionOffset>(partitions.Count);
+        foreach (var tp in partitions)
+        {
+            Checkpoint? checkpoint = stored.TryGetValue((tp.Topic, tp.Partition.Value), out var c) ? c : null;
+            _processor.Assign(tp.Topic, tp.Partition.Value, checkpoint);
+            offsets.Add(new TopicPartitionOffset(tp, checkpoint is { } k ? new Offset(k.NextOffset) : Offset.Beginning));
+        }
+        _log.LogInformation("Assigned {Partitions}", string.Join(", ", offsets.Select(o => $"{o.Topic}[{o.Partition.Value}]@{(o.Offset == Offset.Beginning ? "start" : o.Offset.Value)}")));
+        return offsets;
+    }
+
+    private void OnRevoked(List<TopicPartitionOffset> partitions, string how)
+    {
+        if (!_killed) Flush(how);
+        foreach (var tp in partitions) _processor.Remove(tp.Topic, tp.Partition.Value);
+        _log.LogInformation("Partitions {How}: {Partitions}", how, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
+    }
+
+    private void Flush(string why)
+    {
+        var batch = _processor.TakeBatch();
+        if (batch is null) return;
+        var messages = _processor.PendingMessages;
+        var events = batch.Aggregates.Events;
+        var late = batch.Aggregates.LateEvents;
+        var dead = batch.DeadLetters.Count;
+        var firstReason = dead > 0 ? batch.DeadLetters[0].Reason : null; // the batch's lists are cleared once committed
+        var started = Stopwatch.GetTimestamp();
+        CommitOutcome outcome;
+        try
+        {
+            outcome = _store.Commit(_settings.ConsumerGroup, batch);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            _log.LogError(e, "Flush ({Why}) of {Messages} message(s) failed; re-reading from the stored offsets", why, messages);
+            _processor.Discard();
+            _rewindNeeded = true;
+            _metrics.Rewinds.Inc();
+            return;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (outcome == CommitOutcome.Conflict)
+        {
+            _log.LogWarning("Flush ({Why}) refused: another consumer moved these partitions' offsets; re-reading from the stored offsets", why);
+            _processor.Discard();
+            _rewindNeeded = true;
+            _metrics.Rewinds.Inc();
+            return;
+        }
+        _processor.Committed();
+        FlushCount++;
+        _metrics.Flushes.Inc();
+        _metrics.FlushSeconds.Inc(elapsed.TotalSeconds);
+        _metrics.LastFlushSeconds.Set(elapsed.TotalSeconds);
+        _metrics.Events.Inc(events);
+        _metrics.LateEvents.Inc(late);
+        _metrics.DeadLetters.Inc(dead);
+        if (dead > 0) _log.LogWarning("Stored {DeadLetters} dead letter(s), e.g. {Reason}", dead, firstReason);
+        if (late > 0) _log.LogInformation("Counted {Late} event(s) beyond the allowed lateness of {Lateness} s as late", late, _settings.AllowedLatenessSeconds);
+        _log.LogDebug("Flushed ({Why}) {Messages} message(s) in {ElapsedMs:F1} ms", why, messages, elapsed.TotalMilliseconds);
+        Report(messages);
+    }
+
+    private void Report(int messages)
+    {
+        _sinceReport += messages;
+        var seconds = _reportClock.Elapsed.TotalSeconds;
+        if (seconds < 1) return;
+        var rate = _sinceReport / seconds;
+        _metrics.EventsPerSecond.Set(rate);
+        long totalLag = 0;
+        if (_consumer is not null)
+            foreach (var (topic, partition) in _processor.Partitions)
+            {
+                var high = _consumer.GetWatermarkOffsets(new TopicPartition(topic, partition)).High;
+                var next = _processor.NextOffset(topic, partition);
+                if (high == Offset.Unset) continue;
+                var lag = Math.Max(0, high.Value - Math.Max(0, next));
+                _metrics.Lag(topic, partition).Set(lag);
+                totalLag += lag;
+            }
+        if (seconds >= 10)
+            _log.LogInformation("Speed layer: {Rate:F0} messages/s, lag {Lag} message(s), {Flushes} flush(es), last flush {FlushMs:F1} ms",
+                rate, totalLag, FlushCount, _metrics.LastFlushSeconds.Value * 1000);
+        _sinceReport = 0;
+        _reportClock.Restart();
+    }
+
+    /// <summary>Seeks every owned partition back to its stored offset after a refused or failed flush.</summary>
+    private bool Rewind(CancellationToken stop)
+    {
+        var consumer = _consumer!;
+        try
+        {
+            var assigned = consumer.Assignment;
+            var stored = _store.LoadCheckpoints(_settings.ConsumerGroup, assigned.Select(p => (p.Topic, p.Partition.Value)).ToList());
+            foreach (var tp in assigned)
+            {
+                Checkpoint? checkpoint = stored.TryGetValue((tp.Topic, tp.Partition.Value), out var c) ? c : null;
+                _processor.Assign(tp.Topic, tp.Partition.Value, checkpoint);
+                consumer.Seek(new TopicPartitionOffset(tp, checkpoint is { } k ? new Offset(k.NextOffset) : Offset.Beginning));
+            }
+            _rewindNeeded = false;
+            _log.LogInformation("Re-reading {Count} partition(s) from their stored offsets", assigned.Count);
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or KafkaException or InvalidOperationException)
+        {
+            _log.LogWarning("Could not rewind yet ({Reason}); retrying", e.Message);
+            stop.WaitHandle.WaitOne(500); // back off: the store or the broker is unavailable
+            return false;
+        }
+    }
+
+    private T WithRetry<T>(Func<T> action, CancellationToken stop)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return action(); }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && attempt < 30 && !stop.IsCancellationRequested)
+            {
+                _log.LogWarning("Reading stored offsets failed ({Reason}); retrying", e.Message);
+                stop.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+-- Records the actors seen and adds to active_users_minute only those not seen before in that minute and level,
+-- which keeps distinct counts exact across flushes and instances.
+-- $1 minutes[], $2 levels[], $3 is_guest[], $4 actor_ids[]
+with seen as (
+  insert into serving.active_users_seen (minute, level, is_guest, actor_id)
+  select * from unnest($1::timestamptz[], $2::text[], $3::boolean[], $4::bigint[])
+  on conflict do nothing
+  returning minute, level
+),
+new_per_minute as (
+  select minute, level, count(*) as users from seen group by minute, level
+)
+insert into serving.active_users_minute as t (minute, level, users)
+select * from new_per_minute
+on conflict (minute, level) do update set users = t.users + excluded.users

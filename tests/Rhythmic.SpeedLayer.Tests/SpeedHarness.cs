@@ -1,0 +1,136 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Rhythmic.Core.Configuration;
+using Rhythmic.Core.Events;
+using Rhythmic.Core.Kafka;
+using Rhythmic.SpeedLayer.Consumer;
+using Rhythmic.SpeedLayer.Store;
+using Rhythmic.Testing;
+
+namespace Rhythmic.SpeedLayer.Tests;
+
+/// <summary>A test's world: a private database, an embedded Kafka with the four topics, a producer and speed consumers.</summary>
+internal sealed class SpeedHarness : IAsyncDisposable
+{
+    private readonly List<RunningConsumer> _consumers = [];
+    public required string ConnectionString { get; init; }
+    public required MockCluster Cluster { get; init; }
+    public required IProducer<byte[], byte[]> Producer { get; init; }
+    public SpeedSettings Settings { get; } = new() { ConsumerGroup = TestKafka.NewGroup("speed"), FlushIntervalMs = 100 };
+    public int Produced { get; private set; }
+
+    public static async Task<SpeedHarness> StartAsync(int partitions = 2, int brokers = 1)
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync();
+        var cluster = TestKafka.Start(partitions, Topics.All, brokers);
+        return new SpeedHarness { ConnectionString = cs, Cluster = cluster, Producer = TestKafka.Producer(cluster) };
+    }
+
+    /// <summary>Starts a speed consumer of the harness's group on a thread of its own.</summary>
+    public RunningConsumer StartConsumer(ISpeedStore? store = null)
+    {
+        var consumer = new SpeedConsumer(Settings, Cluster.BootstrapServers, store ?? new PostgresSpeedStore(ConnectionString), FileLogger.For($"c{_consumers.Count}"),
+            $"c{_consumers.Count}", new Rhythmic.Core.Observability.MetricsRegistry());
+        var running = new RunningConsumer(consumer);
+        _consumers.Add(running);
+        return running;
+    }
+
+    /// <summary>Produces events (keyed like eventsim: userId, or sessionId for guests) and waits for their acknowledgement.</summary>
+    public void Produce(IEnumerable<TestEvent> events) => ProduceRaw(events.Select(e => (e.Topic, e.Key, (byte[]?)e.ToJson())));
+
+    /// <summary>Produces raw messages and waits for their acknowledgement.</summary>
+    public void ProduceRaw(IEnumerable<(string Topic, byte[] Key, byte[]? Value)> messages)
+    {
+        var failed = 0;
+        foreach (var (topic, key, value) in messages)
+        {
+            Producer.Produce(topic, new Message<byte[], byte[]> { Key = key, Value = value! }, r => { if (r.Error.IsError) Interlocked.Increment(ref failed); });
+            Produced++;
+        }
+        Assert.Equal(0, Producer.Flush(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, failed);
+    }
+
+    /// <summary>Waits until the stored offsets cover every produced message.</summary>
+    public Task WaitForAllAsync() => Wait.UntilAsync(async () => await StoredOffsetsAsync() == Produced, $"the speed layer to store offsets of all {Produced} messages",
+        async () => $"stored offsets sum to {await StoredOffsetsAsync()}");
+
+    /// <summary>Sum of the group's stored next offsets (= messages committed, since offsets start at 0).</summary>
+    public Task<long> StoredOffsetsAsync()
+        => TestPostgres.ScalarAsync<long>(ConnectionString, $"select coalesce(sum(next_offset), 0) from serving.speed_offsets where consumer_group = '{Settings.ConsumerGroup}'");
+
+    /// <summary>Rows of a query as "a|b|c" strings, sorted.</summary>
+    public async Task<List<string>> RowsAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in _consumers) c.Stop();
+        Producer.Dispose();
+        Cluster.Dispose();
+        await Task.CompletedTask;
+    }
+}
+
+/// <summary>A <see cref="SpeedConsumer"/> running on its own thread.</summary>
+internal sealed class RunningConsumer
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private Exception? _error;
+    public SpeedConsumer Consumer { get; }
+
+    public RunningConsumer(SpeedConsumer consumer)
+    {
+        Consumer = consumer;
+        _thread = new Thread(() => { try { consumer.Run(_stop.Token); } catch (Exception e) { _error = e; } }) { IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Stops cleanly (final flush, leaves the group).</summary>
+    public void Stop()
+    {
+        _stop.Cancel();
+        Join();
+    }
+
+    /// <summary>Stops without committing what is pending, as a crash would.</summary>
+    public void Kill()
+    {
+        Consumer.Kill();
+        Join();
+    }
+
+    private void Join()
+    {
+        Assert.True(_thread.Join(TimeSpan.FromSeconds(60)), "the consumer did not stop");
+        if (_error is not null) throw new InvalidOperationException("The consumer failed", _error);
+    }
+}
+
+/// <summary>Polls a condition until a deadline (no sleeps as synchronisation).</summary>
+internal static class Wait
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, Func<Task<string>>? state = null, int seconds = 90)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Timed out waiting for {what}" + (state is null ? "" : $" ({await state()})"));
+            await Task.Delay(50);
+        }
+    }
+}
