@@ -11,6 +11,7 @@ internal static class BenchVerb
         // One line per layer's benchmark:
         command.Subcommands.Add(BenchSimulate.Create());
         command.Subcommands.Add(BenchWarehouse.Create());
+        command.Subcommands.Add(BenchSpeed.Create());
         command.SetAction(_ => command.Subcommands.Count == 0 ? NotYet.Say("bench", "benchmark suite") : ShowHelp(command));
         return command;
     }

@@ -9,6 +9,7 @@ internal static class UpComposition
     {
         _ = builder;
         Rhythmic.Simulator.Hosting.SimulatorServiceCollectionExtensions.AddSimulator(builder.Services);
+        Rhythmic.SpeedLayer.Hosting.SpeedServiceCollectionExtensions.AddSpeedLayer(builder.Services);
         Rhythmic.Orchestration.OrchestrationServiceCollectionExtensions.AddOrchestration(builder.Services, onlyWhenRunInUp: true);
     }
 }

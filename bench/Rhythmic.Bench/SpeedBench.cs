@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Rhythmic.Core;
+using Rhythmic.Core.Configuration;
+using Rhythmic.Core.Events;
+using Rhythmic.Core.Kafka;
+using Rhythmic.Simulator;
+using Rhythmic.Simulator.Sinks;
+using Rhythmic.SpeedLayer;
+using Rhythmic.SpeedLayer.Consumer;
+using Rhythmic.SpeedLayer.Store;
+
+namespace Rhythmic.Bench;
+
+/// <summary>One figure of <c>rhythmic bench speed</c>.</summary>
+public sealed record SpeedFigure(string Name, string Value, string Detail);
+
+/// <summary>
+/// The speed layer's four figures: (a) parse+aggregate throughput on one core from memory, (b) end-to-end throughput
+/// through the embedded Kafka into PostgreSQL, (c) freshness (produce to visible) at a steady rate, (d) the
+/// listens-by-level-gender-state aggregation against DuckDB over the same JSON lines.
+/// </summary>
+public static class SpeedBench
+{
+    /// <summary>Runs every figure; <paramref name="say"/> reports progress and each figure as it comes.</summary>
+    public static async Task<IReadOnlyList<SpeedFigure>> RunAsync(int users, double days, int endToEndEvents, int freshnessRate, int freshnessSeconds,
+        Action<string> say, CancellationToken ct)
+    {
+        var figures = new List<SpeedFigure>();
+        say($"simulating {users} users over {days} days...");
+        var sink = new MemorySink();
+        var from = new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        await new Simulation(new SimulationOptions { Users = users, From = from, To = from.AddDays(days), Seed = 7 }).RunAsync(sink, ct);
+        var events = sink.Events.Select(e => (e.Topic, Key: Encoding.UTF8.GetBytes(e.Key), Json: Encoding.UTF8.GetBytes(e.Json))).ToArray();
+        say($"{events.Length:N0} events ({events.Sum(e => (long)e.Json.Length) / 1e6:F0} MB of JSON)");
+
+        figures.Add(ParseAndAggregate(events));
+        say(Show(figures[^1]));
+        figures.Add(await DuckDbSideBySideAsync(events, ct));
+        say(Show(figures[^1]));
+
+        var dir = Directory.CreateTempSubdirectory("rhythmic-bench-speed-").FullName;
+        var pg = new EmbeddedPostgres(Path.Combine(dir, "pg"), EmbeddedPostgres.FreePort(), durable: false);
+        await pg.StartAsync(ct);
+        try
+        {
+            await pg.EnsureDatabaseAsync("bench", ct);
+            var cs = pg.ConnectionString("bench");
+            await new Migrator(cs).MigrateAsync(ct);
+            figures.Add(await EndToEndAsync(events.Take(endToEndEvents).ToArray(), cs, ct));
+            say(Show(figures[^1]));
+            figures.Add(await FreshnessAsync(events, freshnessRate, freshnessSeconds, cs, ct));
+            say(Show(figures[^1]));
+        }
+        finally
+        {
+            await pg.StopAsync(CancellationToken.None);
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        return figures;
+    }
+
+    private static string Show(SpeedFigure f) => $"{f.Name}: {f.Value} ({f.Detail})";
+
+    /// <summary>(a) One thread parses and aggregates the buffer, committing (clearing) every 100,000 messages as a flush would.</summary>
+    private static SpeedFigure ParseAndAggregate((string Topic, byte[] Key, byte[] Json)[] events)
+    {
+        var best = double.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var p = NewProcessor();
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < events.Length; i++)
+            {
+                p.Process(events[i].Topic, 0, i, events[i].Json);
+                if (p.PendingMessages == 100_000) p.Committed();
+            }
+            p.Committed();
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+        }
+        return new SpeedFigure("(a) parse+aggregate, 1 core", $"{events.Length / best:N0} events/s",
+            $"{events.Length:N0} simulator events from memory, all aggregates, best of 3");
+    }
+
+    /// <summary>(d) The listens of the buffer as JSON lines: our parser+aggregator on one thread vs DuckDB's read_json + group by.</summary>
+    private static async Task<SpeedFigure> DuckDbSideBySideAsync((string Topic, byte[] Key, byte[] Json)[] events, CancellationToken ct)
+    {
+        var listens = events.Where(e => e.Topic == Topics.Listen).Select(e => e.Json).ToArray();
+        var file = Path.Combine(Path.GetTempPath(), $"rhythmic-bench-listens-{Environment.ProcessId}.jsonl");
+        await using (var f = File.Create(file))
+            foreach (var l in listens) { f.Write(l); f.WriteByte((byte)'\n'); }
+        try
+        {
+            var lines = File.ReadAllBytes(file);
+            double ours = double.MaxValue;
+            long groups = 0;
+            for (var round = 0; round < 3; round++)
+            {
+                var p = NewProcessor();
+                var watch = Stopwatch.StartNew();
+                var span = lines.AsSpan();
+                long offset = 0;
+                while (span.Length > 0)
+                {
+                    var end = span.IndexOf((byte)'\n');
+                    p.Process(Topics.Listen, 0, offset++, span[..end]);
+                    span = span[(end + 1)..];
+                }
+                groups = p.Pending.Listens.Count;
+                ours = Math.Min(ours, watch.Elapsed.TotalSeconds);
+            }
+            var sql = $$"""
+                select count(*) as groups from (
+                  select time_bucket(interval 1 minute, epoch_ms(ts)) as minute, level, coalesce(gender, '') as gender, state, count(*) as listens
+                  from read_json('{{file}}', format = 'newline_delimited',
+                                 columns = {ts: 'BIGINT', level: 'VARCHAR', gender: 'VARCHAR', state: 'VARCHAR'})
+                  group by all)
+                """;
+            var duck = double.MaxValue;
+            for (var round = 0; round < 3; round++)
+                duck = Math.Min(duck, (await WarehouseDuckDb.RunAsync([sql], ct)).LastStatementMs / 1000);
+            return new SpeedFigure("(d) listens by minute/level/gender/state vs DuckDB",
+                $"ours {listens.Length / ours:N0} events/s ({ours * 1000:F0} ms), DuckDB {listens.Length / duck:N0} events/s ({duck * 1000:F0} ms), ratio {duck / ours:F2}x",
+                $"{listens.Length:N0} listens as JSON lines ({lines.Length / 1e6:F0} MB), {groups:N0} groups; ours: 1 thread, every aggregate, from memory; DuckDB: {Environment.GetEnvironmentVariable("DUCKDB_THREADS") ?? "2"} threads, from the page-cached file, best of 3");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>(b) Produce the events into the embedded Kafka while one speed consumer writes them to PostgreSQL.</summary>
+    private static async Task<SpeedFigure> EndToEndAsync((string Topic, byte[] Key, byte[] Json)[] events, string cs, CancellationToken ct)
+    {
+        using var cluster = NewCluster();
+        var settings = new SpeedSettings { ConsumerGroup = "bench-e2e" };
+        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClients.Producer(cluster.BootstrapServers, "bench")).Build();
+        var (stop, thread) = StartConsumer(settings, cluster, cs);
+        await WaitAssignedAsync(cs, settings.ConsumerGroup, cluster, producer, ct);
+        var baseline = await StoredAsync(cs, settings.ConsumerGroup, ct);
+        var watch = Stopwatch.StartNew();
+        const int chunk = 5_000;
+        for (var i = 0; i < events.Length; i += chunk)
+        {
+            foreach (var e in events.AsSpan(i, Math.Min(chunk, events.Length - i)))
+                producer.Produce(e.Topic, new Message<byte[], byte[]> { Key = e.Key, Value = e.Json });
+            producer.Flush(ct);
+            // Keep the producer within reach of the consumer: the mock cluster keeps only ~5 MB per partition.
+            while (await StoredAsync(cs, settings.ConsumerGroup, ct) - baseline < i - 20_000) await Task.Delay(5, ct);
+        }
+        while (await StoredAsync(cs, settings.ConsumerGroup, ct) - baseline < events.Length) await Task.Delay(5, ct);
+        var seconds = watch.Elapsed.TotalSeconds;
+        stop.Cancel();
+        thread.Join();
+        return new SpeedFigure("(b) end to end, Kafka to PostgreSQL", $"{events.Length / seconds:N0} events/s",
+            $"{events.Length:N0} events produced to the embedded mock cluster ({cluster.BrokerCount} broker, 8 partitions per topic) and committed by one consumer, flush every {settings.FlushIntervalMs} ms");
+    }
+
+    /// <summary>(c) Produce at a steady rate; for every event, the time from produce to its offset being committed with its aggregates.</summary>
+    private static async Task<SpeedFigure> FreshnessAsync((string Topic, byte[] Key, byte[] Json)[] events, int rate, int seconds, string cs, CancellationToken ct)
+    {
+        using var cluster = NewCluster();
+        var settings = new SpeedSettings { ConsumerGroup = "bench-fresh" };
+        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClients.Producer(cluster.BootstrapServers, "bench")).Build();
+        var (stop, thread) = StartConsumer(settings, cluster, cs);
+        await WaitAssignedAsync(cs, settings.ConsumerGroup, cluster, producer, ct);
+
+        var sent = new ConcurrentQueue<(string Topic, int Partition, long Offset, long ProducedAt)>();
+        var total = Math.Min(events.Length, rate * seconds);
+        var watch = Stopwatch.StartNew();
+        var visible = new List<double>(total);
+        var pending = new List<(string Topic, int Partition, long Offset, long ProducedAt)>();
+        var producing = Task.Run(() =>
+        {
+            for (var i = 0; i < total; i++)
+            {
+                var due = (long)(i * (double)Stopwatch.Frequency / rate);
+                while (watch.ElapsedTicks < due) Thread.SpinWait(50);
+                var e = events[i];
+                var at = Stopwatch.GetTimestamp();
+                producer.Produce(e.Topic, new Message<byte[], byte[]> { Key = e.Key, Value = e.Json },
+                    r => { if (!r.Error.IsError) sent.Enqueue((r.Topic, r.Partition.Value, r.Offset.Value, at)); });
+            }
+            producer.Flush(ct);
+        }, ct);
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync(ct);
+        while (visible.Count < total && watch.Elapsed < TimeSpan.FromSeconds(seconds + 60))
+        {
+            while (sent.TryDequeue(out var s)) pending.Add(s);
+            var stored = new Dictionary<(string, int), long>();
+            await using (var cmd = new NpgsqlCommand($"select topic, partition, next_offset from serving.speed_offsets where consumer_group = '{settings.ConsumerGroup}'", conn))
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct)) stored[(reader.GetString(0), reader.GetInt32(1))] = reader.GetInt64(2);
+            var now = Stopwatch.GetTimestamp();
+            pending.RemoveAll(s =>
+            {
+                if (!stored.TryGetValue((s.Topic, s.Partition), out var next) || next <= s.Offset) return false;
+                visible.Add(Stopwatch.GetElapsedTime(s.ProducedAt, now).TotalMilliseconds);
+                return true;
+            });
+            await Task.Delay(2, ct);
+        }
+        await producing;
+        stop.Cancel();
+        thread.Join();
+        visible.Sort();
+        double P(double q) => visible.Count == 0 ? double.NaN : visible[(int)Math.Min(visible.Count - 1, q * visible.Count)];
+        return new SpeedFigure($"(c) freshness at {rate:N0} events/s", $"p50 {P(0.50):F0} ms, p99 {P(0.99):F0} ms, max {P(1):F0} ms",
+            $"{visible.Count:N0} of {total:N0} events over {seconds} s; produce call to its aggregates committed in PostgreSQL (polled every ~2 ms), flush every {settings.FlushIntervalMs} ms");
+    }
+
+    private static SpeedProcessor NewProcessor()
+    {
+        var p = new SpeedProcessor(new SpeedSettings { AllowedLatenessSeconds = 86_400 });
+        foreach (var t in Topics.All) p.Assign(t, 0, null);
+        return p;
+    }
+
+    private static MockCluster NewCluster()
+    {
+        var cluster = new MockCluster(1);
+        foreach (var t in Topics.All) cluster.CreateTopic(t, 8);
+        return cluster;
+    }
+
+    private static (CancellationTokenSource, Thread) StartConsumer(SpeedSettings settings, MockCluster cluster, string cs)
+    {
+        var stop = new CancellationTokenSource();
+        var consumer = new SpeedConsumer(settings, cluster.BootstrapServers, new PostgresSpeedStore(cs), NullLogger.Instance, "bench", new Core.Observability.MetricsRegistry());
+        var thread = new Thread(() => consumer.Run(stop.Token)) { IsBackground = true, Name = "speed-bench" };
+        thread.Start();
+        return (stop, thread);
+    }
+
+    /// <summary>Sends one warm-up event per topic and waits until the consumer committed them (it has joined and been assigned).</summary>
+    private static async Task WaitAssignedAsync(string cs, string group, MockCluster cluster, IProducer<byte[], byte[]> producer, CancellationToken ct)
+    {
+        _ = cluster;
+        var json = """{"ts":1709251200000,"sessionId":1,"level":"free","itemInSession":1,"city":"X","zip":"00001","state":"MA","userAgent":"u","lon":0,"lat":0,"auth":"Guest","page":"Home","method":"GET","status":200,"artist":"a","song":"s","duration":1,"success":true}"""u8.ToArray();
+        foreach (var t in Topics.All) producer.Produce(t, new Message<byte[], byte[]> { Key = [1], Value = json });
+        producer.Flush(ct);
+        while (await StoredAsync(cs, group, ct) < Topics.All.Count) await Task.Delay(20, ct);
+    }
+
+    private static async Task<long> StoredAsync(string cs, string group, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand($"select coalesce(sum(next_offset), 0) from serving.speed_offsets where consumer_group = '{group}'", conn);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+}
