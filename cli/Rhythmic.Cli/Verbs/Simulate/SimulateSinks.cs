@@ -1,23 +1,37 @@
 using System.CommandLine;
+using Rhythmic.Core;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
 using Rhythmic.Core.Kafka;
+using Rhythmic.Lake.Backfill;
 using Rhythmic.Simulator.Sinks;
 
 namespace Rhythmic.Cli.Verbs;
 
 /// <summary>
-/// Where <c>rhythmic simulate</c> writes: JSON-lines files with --out, else Kafka (the configured brokers or the
-/// running platform's embedded cluster). Another sink (the lake backfill, --lake) plugs in here: add its option in
-/// <see cref="AddOptions"/> and its case in <see cref="CreateAsync"/>.
+/// Where <c>rhythmic simulate</c> writes: the lake with --lake [DIR] (history backfill, no Kafka), JSON-lines files
+/// with --out, else Kafka (the configured brokers or the running platform's embedded cluster).
 /// </summary>
 internal static class SimulateSinks
 {
-    public static void AddOptions(Command command) => _ = command;
-
-    public static async Task<IEventSink> CreateAsync(CliContext ctx, ParseResult parse, string? outDir, CancellationToken ct)
+    private static readonly Option<string?> Lake = new("--lake")
     {
-        _ = parse;
+        Description = "Backfill history straight into the lake (the platform's Lake:Root, or DIR), with the lander's layout and manifest.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public static void AddOptions(Command command) => command.Options.Add(Lake);
+
+    public static async Task<IEventSink> CreateAsync(CliContext ctx, ParseResult parse, string? outDir, DateTimeOffset? to, bool continuous, CancellationToken ct)
+    {
+        if (parse.GetResult(Lake) is not null)
+        {
+            if (!string.IsNullOrWhiteSpace(outDir)) throw new RhythmicException("--lake and --out name two destinations: give one.");
+            if (continuous || to is null) throw new RhythmicException("--lake backfills history: give a --to (or leave it for now) and no --continuous; live events reach the lake through Kafka and 'rhythmic land'.");
+            await PlatformDatabase.PrepareAsync(ctx.Settings, ctx.Logger("Rhythmic.Simulate"), ct);
+            var dir = parse.GetValue(Lake);
+            return LakeSink.Create(ctx.Settings, string.IsNullOrWhiteSpace(dir) ? null : ctx.Settings.PathOf(dir), to);
+        }
         if (!string.IsNullOrWhiteSpace(outDir)) return new JsonLinesSink(ctx.Settings.PathOf(outDir));
         var settings = ctx.Settings;
         var bootstrap = RuntimeState.KafkaBootstrap(settings);
@@ -30,6 +44,7 @@ internal static class SimulateSinks
     {
         JsonLinesSink files => $"JSON lines in {files.Directory}",
         KafkaSink => "Kafka",
+        LakeSink => "the lake",
         _ => sink.GetType().Name,
     };
 }

@@ -62,7 +62,7 @@ internal static class SimulateVerb
             Progress = relay,
         };
         var simulation = new Simulation(options);
-        await using var sink = await SimulateSinks.CreateAsync(ctx, parse, parse.GetValue(Out), ct);
+        await using var sink = await SimulateSinks.CreateAsync(ctx, parse, parse.GetValue(Out), to, continuous, ct);
         var log = ctx.Logger("Rhythmic.Simulate");
         log.LogInformation("Simulating {Users} users from {From:O} to {To} (seed {Seed}) into {Sink}; data: {Sources}",
             options.Users, from, to?.ToString("O") ?? "Ctrl-C", simulation.Seed, SimulateSinks.Describe(sink), string.Join("; ", simulation.DataSources));
