@@ -252,6 +252,6 @@ public static class SpeedBench
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand($"select coalesce(sum(next_offset), 0) from serving.speed_offsets where consumer_group = '{group}'", conn);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
