@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace Rhythmic.Warehouse;
@@ -13,8 +14,11 @@ internal static class HourReplacer
     public static async Task<long> ReplaceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyCollection<DateTime> hours,
         Func<StagingWriter, CancellationToken, Task> stage, CancellationToken ct)
     {
+        var start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/clear.sql"), ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/begin.sql"), ct, hours.Select(AsUtc).ToArray());
+        LoadProfile.Add("000 stage clear", start);
+        start = Stopwatch.GetTimestamp();
         long rows;
         await using (var writer = await StagingWriter.OpenAsync(conn, ct))
         {
@@ -22,15 +26,26 @@ internal static class HourReplacer
             await writer.CompleteAsync(ct);
             rows = writer.Rows;
         }
-        foreach (var (_, sql) in WarehouseSql.LoadModels)
+        LoadProfile.Add("001 stage (decode + copy)", start);
+        start = Stopwatch.GetTimestamp();
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/analyze.sql"), ct);
+        LoadProfile.Add("002 analyze staging", start);
+        foreach (var (name, sql) in WarehouseSql.LoadModels)
+        {
+            start = Stopwatch.GetTimestamp();
             await WarehouseSql.ExecAsync(conn, tx, sql, ct);
+            LoadProfile.Add(name, start);
+        }
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/clear.sql"), ct);
         return rows;
     }
 
-    /// <summary>Takes the warehouse's load lock for the rest of <paramref name="tx"/>.</summary>
-    public static Task LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-        => WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/lock.sql"), ct, WarehouseSql.LoadLockKey);
+    /// <summary>Takes the warehouse's load lock for the rest of <paramref name="tx"/> and sets the load's transaction settings.</summary>
+    public static async Task LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/lock.sql"), ct, WarehouseSql.LoadLockKey);
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/tune.sql"), ct);
+    }
 
     private static DateTime AsUtc(DateTime t) => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t, DateTimeKind.Utc);
 }

@@ -38,9 +38,13 @@ internal sealed class StagingWriter(NpgsqlBinaryImporter importer) : IAsyncDispo
 {
     public const string CopyCommand =
         "copy dw.stg_event (topic, ts, session_id, level, item_in_session, city, zip, state, user_agent, lon, lat, user_id, " +
-        "first_name, last_name, gender, registration, artist, song, duration, auth, page, method, status, success) from stdin (format binary)";
+        "first_name, last_name, gender, registration, artist, song, duration, auth, page, method, status, success, hour, date_key, time_key) " +
+        "from stdin (format binary)";
 
     public long Rows { get; private set; }
+
+    /// <summary>The strings of the values staged so far, shared by every file of the load (the same cities, songs and agents recur).</summary>
+    public StringCache Strings { get; } = new();
 
     public static async Task<StagingWriter> OpenAsync(NpgsqlConnection conn, CancellationToken ct)
         => new(await conn.BeginBinaryImportAsync(CopyCommand, ct));
@@ -72,6 +76,7 @@ internal sealed class StagingWriter(NpgsqlBinaryImporter importer) : IAsyncDispo
         await WriteNullable(e.Method, NpgsqlDbType.Text, ct);
         await WriteNullable(e.Status, NpgsqlDbType.Integer, ct);
         await WriteNullable(e.Success, NpgsqlDbType.Boolean, ct);
+        WriteTimeKeys(e.Ts);
         Rows++;
     }
 
@@ -85,9 +90,10 @@ internal sealed class StagingWriter(NpgsqlBinaryImporter importer) : IAsyncDispo
     /// Writes row <paramref name="row"/> of a lake row group whose columns are <paramref name="c"/>, in
     /// <see cref="LakeStager.Columns"/> order (null where the file lacks the column).
     /// </summary>
-    public async ValueTask WriteLakeRowAsync(string topic, ColumnBuffer?[] c, int row, StringCache strings, CancellationToken ct)
+    public void WriteLakeRow(string topic, ColumnBuffer?[] c, int row, StringCache strings)
     {
-        await importer.StartRowAsync(ct);
+        // Synchronous: the importer buffers rows and only blocks when its buffer is full; an await per row costs more.
+        importer.StartRow();
         importer.Write(topic, NpgsqlDbType.Text);
         Timestamp(c[0], row);
         Long(c[1], row);
@@ -105,6 +111,8 @@ internal sealed class StagingWriter(NpgsqlBinaryImporter importer) : IAsyncDispo
         for (var i = 18; i <= 20; i++) Text(c[i], row, strings);
         Int(c[21], row);
         if (c[22] is { } b && !b.IsNull(row)) importer.Write(b.GetBoolean(row), NpgsqlDbType.Boolean); else importer.WriteNull();
+        if (c[0] is { } t && !t.IsNull(row)) WriteTimeKeys(TimestampOf(t, row));
+        else { importer.WriteNull(); importer.WriteNull(); importer.WriteNull(); }
         Rows++;
     }
 
@@ -132,9 +140,23 @@ internal sealed class StagingWriter(NpgsqlBinaryImporter importer) : IAsyncDispo
         else importer.Write(b.GetDouble(row), NpgsqlDbType.Double);
     }
 
+    /// <summary>The event's UTC hour, date key (yyyymmdd) and time key (second of the day), as dw.date_key_of and dw.time_key_of compute them.</summary>
+    private void WriteTimeKeys(DateTime ts)
+    {
+        ts = DateTime.SpecifyKind(ts, DateTimeKind.Utc);
+        importer.Write(new DateTime(ts.Ticks - ts.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc), NpgsqlDbType.TimestampTz);
+        importer.Write((long)(ts.Year * 10000 + ts.Month * 100 + ts.Day), NpgsqlDbType.Bigint);
+        importer.Write(ts.TimeOfDay.Ticks / TimeSpan.TicksPerSecond, NpgsqlDbType.Bigint);
+    }
+
     private void Timestamp(ColumnBuffer? b, int row)
     {
         if (b is null || b.IsNull(row)) { importer.WriteNull(); return; }
+        importer.Write(TimestampOf(b, row), NpgsqlDbType.TimestampTz);
+    }
+
+    private static DateTime TimestampOf(ColumnBuffer b, int row)
+    {
         var v = b.GetInt64(row);
         var ticks = b.Column.Type switch
         {
@@ -142,7 +164,7 @@ internal sealed class StagingWriter(NpgsqlBinaryImporter importer) : IAsyncDispo
             ParquetType.TimestampNanos => v / 100,
             _ => v * TimeSpan.TicksPerMillisecond,   // TIMESTAMP(MILLIS) or a plain epoch-ms long
         };
-        importer.Write(DateTime.UnixEpoch.AddTicks(ticks), NpgsqlDbType.TimestampTz);
+        return DateTime.UnixEpoch.AddTicks(ticks);
     }
 
     /// <summary>Completes the COPY (without it the rows are discarded).</summary>

@@ -12,7 +12,7 @@ delete from dw.user_level_run where hour in (select hour from dw.stg_hour);
 with staged as (
   select e.user_id, e.ts, e.level, e.first_name, e.last_name, e.gender, e.registration, h.hour
   from dw.stg_event e
-  join dw.stg_hour h on h.hour = date_trunc('hour', e.ts, 'UTC')
+  join dw.stg_hour h on h.hour = e.hour
   where e.user_id is not null
 ),
 -- Events of one user at one instant count as one observation (lowest level wins: a fixed, order-free rule).

@@ -1,11 +1,11 @@
 -- Model: fact_listen. Grain: one row per listen_events event of the replaced hours.
 with events as (
-  select e.* from dw.stg_event e join dw.stg_hour h on h.hour = date_trunc('hour', e.ts, 'UTC')
+  select e.* from dw.stg_event e join dw.stg_hour h on h.hour = e.hour
   where e.topic = 'listen_events'
 )
 insert into dw.fact_listen (date_key, time_key, user_key, song_key, location_key, session_id, item_in_session, level,
                             duration, user_agent, ts)
-select dw.date_key_of(e.ts), dw.time_key_of(e.ts), coalesce(u.user_key, 0), s.song_key, l.location_key,
+select e.date_key, e.time_key, coalesce(u.user_key, 0), s.song_key, l.location_key,
        e.session_id, e.item_in_session, e.level, e.duration, e.user_agent, e.ts
 from events e
 join dw.dim_song s on s.artist = e.artist and s.title = e.song and s.duration = e.duration

@@ -1,11 +1,11 @@
 -- Model: fact_auth. Grain: one row per auth_events event (a login attempt) of the replaced hours.
 with events as (
-  select e.* from dw.stg_event e join dw.stg_hour h on h.hour = date_trunc('hour', e.ts, 'UTC')
+  select e.* from dw.stg_event e join dw.stg_hour h on h.hour = e.hour
   where e.topic = 'auth_events'
 )
 insert into dw.fact_auth (date_key, time_key, user_key, location_key, session_id, item_in_session, level, is_success,
                           user_agent, ts)
-select dw.date_key_of(e.ts), dw.time_key_of(e.ts), coalesce(u.user_key, 0), l.location_key,
+select e.date_key, e.time_key, coalesce(u.user_key, 0), l.location_key,
        e.session_id, e.item_in_session, e.level, coalesce(e.success, false), e.user_agent, e.ts
 from events e
 join dw.dim_location l on l.city = e.city and l.state = e.state and l.zip = e.zip and l.lat = e.lat and l.lon = e.lon

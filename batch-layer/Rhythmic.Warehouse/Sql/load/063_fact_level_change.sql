@@ -1,12 +1,12 @@
 -- Model: fact_level_change. Grain: one row per status_change_events event of the replaced hours.
 -- The event's level is the level before the change; the other level is the one after it.
 with events as (
-  select e.* from dw.stg_event e join dw.stg_hour h on h.hour = date_trunc('hour', e.ts, 'UTC')
+  select e.* from dw.stg_event e join dw.stg_hour h on h.hour = e.hour
   where e.topic = 'status_change_events'
 )
 insert into dw.fact_level_change (date_key, time_key, user_key, location_key, session_id, item_in_session, from_level,
                                   to_level, ts)
-select dw.date_key_of(e.ts), dw.time_key_of(e.ts), coalesce(u.user_key, 0), l.location_key,
+select e.date_key, e.time_key, coalesce(u.user_key, 0), l.location_key,
        e.session_id, e.item_in_session, e.level, case e.level when 'free' then 'paid' else 'free' end, e.ts
 from events e
 join dw.dim_location l on l.city = e.city and l.state = e.state and l.zip = e.zip and l.lat = e.lat and l.lon = e.lon

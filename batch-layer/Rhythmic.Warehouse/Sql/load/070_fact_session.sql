@@ -4,7 +4,7 @@
 -- the union of the old rows' periods and the replaced hours, so a row always covers all loaded events of its session.
 -- user_key is that of the session's first logged-in event (0 if none); level and location those of its first event.
 insert into dw.stg_session (session_id)
-select distinct e.session_id from dw.stg_event e join dw.stg_hour h on h.hour = date_trunc('hour', e.ts, 'UTC')
+select distinct e.session_id from dw.stg_event e join dw.stg_hour h on h.hour = e.hour
 union
 select s.session_id from dw.fact_session s join dw.stg_hour h
   on s.start_ts < h.hour + interval '1 hour' and s.end_ts >= h.hour

@@ -12,9 +12,11 @@ internal static class BenchWarehouse
     {
         var users = new Option<int>("--nusers") { Description = "Users simulated (100,000 for a month gives about 10 million events).", DefaultValueFactory = _ => 100_000 };
         var days = new Option<int>("--days") { Description = "Simulated days (the first is loaded incrementally, all by the full load).", DefaultValueFactory = _ => 31 };
+        var loadsOnly = new Option<bool>("--loads-only") { Description = "Measure only the two loads (no DuckDB, no queries): quicker, for tuning the loads." };
         var command = new Command("warehouse", "Warehouse: incremental and full load rates (events/s lake to facts), analysts' query times, DuckDB on the same Parquet side by side.");
         command.Options.Add(users);
         command.Options.Add(days);
+        command.Options.Add(loadsOnly);
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(users);
@@ -28,7 +30,7 @@ internal static class BenchWarehouse
                     l.Seconds.ToString("F3", CultureInfo.InvariantCulture),
                     l.Events == 0 ? "" : l.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
                     l.DuckDbSeconds?.ToString("F3", CultureInfo.InvariantCulture) ?? "",
-                    l.DuckDbSeconds is { } s ? (l.Seconds / s).ToString("F2", CultureInfo.InvariantCulture) : ""), ct);
+                    l.DuckDbSeconds is { } s ? (l.Seconds / s).ToString("F2", CultureInfo.InvariantCulture) : ""), ct, parse.GetValue(loadsOnly));
             }
             finally
             {
