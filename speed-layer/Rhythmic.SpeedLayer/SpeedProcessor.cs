@@ -23,6 +23,9 @@ public sealed class SpeedProcessor
     private readonly Dictionary<(string, int), PartitionState> _partitions = [];
     private readonly List<DeadLetter> _deadLetters = [];
     private readonly TimeProvider _clock;
+    private string? _lastTopic;
+    private int _lastPartition;
+    private PartitionState? _lastState;
 
     /// <summary>A processor applying <paramref name="settings"/> (lateness, size and time limits).</summary>
     public SpeedProcessor(SpeedSettings settings, TimeProvider? clock = null)
@@ -49,10 +52,17 @@ public sealed class SpeedProcessor
 
     /// <summary>Takes ownership of a partition from its stored checkpoint (null: nothing stored, start from the beginning).</summary>
     public void Assign(string topic, int partition, Checkpoint? stored)
-        => _partitions[(topic, partition)] = new PartitionState(stored?.NextOffset ?? PartitionProgress.None, stored?.MaxEventTs ?? long.MinValue);
+    {
+        _partitions[(topic, partition)] = new PartitionState(stored?.NextOffset ?? PartitionProgress.None, stored?.MaxEventTs ?? long.MinValue);
+        _lastTopic = null;
+    }
 
     /// <summary>Gives up a partition (after its progress was committed or discarded).</summary>
-    public void Remove(string topic, int partition) => _partitions.Remove((topic, partition));
+    public void Remove(string topic, int partition)
+    {
+        _partitions.Remove((topic, partition));
+        _lastTopic = null;
+    }
 
     /// <summary>The offset a partition should be read from next (<see cref="PartitionProgress.None"/> if unknown).</summary>
     public long NextOffset(string topic, int partition)
@@ -64,7 +74,13 @@ public sealed class SpeedProcessor
     /// </summary>
     public bool Process(string topic, int partition, long offset, ReadOnlySpan<byte> value)
     {
-        if (!_partitions.TryGetValue((topic, partition), out var state)) return false;
+        PartitionState? state;
+        if (ReferenceEquals(topic, _lastTopic) && partition == _lastPartition) state = _lastState!;
+        else
+        {
+            if (!_partitions.TryGetValue((topic, partition), out state)) return false;
+            (_lastTopic, _lastPartition, _lastState) = (topic, partition, state); // runs of one partition skip the lookup
+        }
         if (state.Next != PartitionProgress.None && offset < state.Next) return false;
         if (_parser.TryParse(topic, value, _record, out var reason))
         {
