@@ -84,8 +84,10 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         }
         catch
         {
-            // A crash: nothing more may be written or committed, not even by the rebalance handlers that disposing runs.
+            // A crash: nothing more may be written or committed, not even by the rebalance handlers that closing runs.
             _crashed = true;
+            logger.LogWarning("Lander {Client} stopping on a failure: buffered events are dropped and will be consumed again", options.ClientId);
+            try { consumer.Close(); } catch (KafkaException) { }
             throw;
         }
     }

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rhythmic.Core.Events;
+using Rhythmic.Core.Kafka;
+using Rhythmic.Lake.Landing;
+using Rhythmic.Lake.Storage;
+using Rhythmic.Parquet;
+using Rhythmic.Testing;
+
+namespace Rhythmic.Lake.Tests.Lake;
+
+/// <summary>A private Kafka, PostgreSQL database and lake directory for one test, with helpers to produce and check events.</summary>
+internal sealed class LakeTestKit : IAsyncDisposable
+{
+    public static readonly DateTimeOffset BaseHour = new(2024, 3, 10, 8, 0, 0, TimeSpan.Zero);
+
+    public MockCluster Cluster { get; }
+    public string ConnectionString { get; }
+    public string LakeDir { get; }
+    public LocalLakeStorage Storage { get; }
+    public LakeManifest Manifest { get; }
+    public string Group { get; } = TestKafka.NewGroup("lander");
+    private readonly IProducer<byte[], byte[]> _producer;
+
+    private LakeTestKit(MockCluster cluster, string cs)
+    {
+        Cluster = cluster;
+        ConnectionString = cs;
+        LakeDir = Directory.CreateTempSubdirectory("rhythmic-lake-").FullName;
+        Storage = new LocalLakeStorage(LakeDir);
+        Manifest = new LakeManifest(cs);
+        _producer = TestKafka.Producer(cluster);
+    }
+
+    public static async Task<LakeTestKit> StartAsync(int partitions = 4)
+        => new(TestKafka.Start(partitions, Topics.All), await TestPostgres.CreateDatabaseAsync());
+
+    /// <summary>A listen event whose sessionId identifies it; logged-in users every other event so optional fields vary.</summary>
+    public static string ListenJson(long id, long ts)
+    {
+        var user = id % 2 == 0
+            ? string.Create(CultureInfo.InvariantCulture, $",\"userId\":{id % 97},\"firstName\":\"Zoë\",\"lastName\":\"O'Neil\",\"gender\":\"F\",\"registration\":1700000000000")
+            : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{{\"ts\":{ts},\"sessionId\":{id},\"level\":\"free\",\"itemInSession\":{id % 50},\"city\":\"Tulsa\",\"zip\":\"07410\",\"state\":\"OK\",\"userAgent\":\"Mozilla/5.0\",\"lon\":-95.99,\"lat\":36.15{user},\"artist\":\"Artist {id % 13}\",\"song\":\"Song {id % 101}\",\"duration\":{200 + id % 60}.5,\"auth\":\"{(id % 2 == 0 ? "Logged In" : "Logged Out")}\"}}");
+    }
+
+    /// <summary>Produces listen events with ids [from, from+count), event times spread over <paramref name="hours"/> hours from <see cref="BaseHour"/>.</summary>
+    public void ProduceListens(long from, int count, int hours = 3, DateTimeOffset? at = null)
+    {
+        var start = (at ?? BaseHour).ToUnixTimeMilliseconds();
+        var span = hours * 3_600_000L;
+        for (var i = 0; i < count; i++)
+        {
+            var id = from + i;
+            var ts = start + span * i / Math.Max(1, count);
+            Produce(Topics.Listen, id.ToString(CultureInfo.InvariantCulture), ListenJson(id, ts));
+        }
+        _producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    public void Produce(string topic, string key, string json)
+        => _producer.Produce(topic, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(key), Value = Encoding.UTF8.GetBytes(json) });
+
+    public void Flush() => _producer.Flush(TimeSpan.FromSeconds(30));
+
+    public Lander NewLander(Action<LanderCrashPoint>? hook = null, string? clientId = null, TimeSpan? rollAge = null, long rollBytes = 64L << 20) => new(
+        new LanderOptions
+        {
+            BootstrapServers = Cluster.BootstrapServers, ConsumerGroup = Group, ClientId = clientId ?? "lander-" + Guid.NewGuid().ToString("N")[..6],
+            RollAge = rollAge ?? TimeSpan.FromMilliseconds(300), RollBytes = rollBytes, RowGroupRows = 500, AllowedLateness = TimeSpan.FromMinutes(5),
+            Parser = new EventParserOptions { MaxFutureSeconds = int.MaxValue },
+        },
+        Storage, Manifest, NullLogger.Instance) { CrashHook = hook };
+
+    /// <summary>Rows recorded by the manifest plus dead letters of the group.</summary>
+    public async Task<long> AccountedAsync()
+        => await TestPostgres.ScalarAsync<long>(ConnectionString, "select coalesce(sum(row_count), 0)::bigint from lake.files")
+           + await TestPostgres.ScalarAsync<long>(ConnectionString, $"select count(*) from serving.dead_letters where consumer_group = '{Group}'");
+
+    /// <summary>Waits (with a deadline) until <paramref name="condition"/> holds.</summary>
+    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}.");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Every .parquet file on disk under raw/, each read completely: (path, sessionId, _partition, _offset) rows.</summary>
+    public List<(string Path, long SessionId, int Partition, long Offset)> ReadEveryFile()
+    {
+        var rows = new List<(string, long, int, long)>();
+        foreach (var path in Storage.List("raw").Where(p => p.EndsWith(".parquet", StringComparison.Ordinal)))
+        {
+            using var reader = ParquetReader.Open(Storage.FullPath(path));
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                var cols = reader.ReadRowGroup(g, ["sessionId", EventTable.PartitionColumn, EventTable.OffsetColumn]);
+                for (var r = 0; r < cols[0].Count; r++) rows.Add((path, cols[0].GetInt64(r), cols[1].GetInt32(r), cols[2].GetInt64(r)));
+            }
+        }
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _producer.Dispose();
+        Cluster.Dispose();
+        await Task.CompletedTask;
+        try { Directory.Delete(LakeDir, recursive: true); } catch (IOException) { }
+    }
+}

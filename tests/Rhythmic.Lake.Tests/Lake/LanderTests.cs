@@ -1,0 +1,124 @@
+using Rhythmic.Core.Events;
+using Rhythmic.Lake.Landing;
+using Rhythmic.Testing;
+
+namespace Rhythmic.Lake.Tests.Lake;
+
+public sealed class LanderTests
+{
+    private sealed class Crash : Exception;
+
+    private static void AssertExactlyOnce(LakeTestKit kit, long count)
+    {
+        var rows = kit.ReadEveryFile();
+        Assert.Equal(count, rows.Count);
+        Assert.Equal(Enumerable.Range(0, (int)count).Select(i => (long)i), rows.Select(r => r.SessionId).Order());
+        Assert.Equal(rows.Count, rows.Select(r => (r.Partition, r.Offset)).Distinct().Count());
+        Assert.DoesNotContain(kit.Storage.List("raw"), p => p.EndsWith(LakeLayout.TempSuffix, StringComparison.Ordinal));
+    }
+
+    public static TheoryData<LanderCrashPoint, int> CrashCases()
+    {
+        var data = new TheoryData<LanderCrashPoint, int>();
+        var random = new Random(5);
+        foreach (var point in Enum.GetValues<LanderCrashPoint>()) data.Add(point, random.Next(1, 6));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CrashCases))]
+    public async Task A_lander_stopped_at_a_crash_point_and_restarted_lands_every_event_exactly_once(LanderCrashPoint point, int atCheckpoint)
+    {
+        await using var kit = await LakeTestKit.StartAsync();
+        const int events = 2_000;
+        kit.ProduceListens(0, events);
+        var checkpoints = 0;
+        // Small rolls: a checkpoint every ~150 events, so the crash comes in the middle of the stream.
+        var crashing = kit.NewLander(rollBytes: 50_000, hook: p =>
+        {
+            if (p == point && ++checkpoints == atCheckpoint) throw new Crash();
+        });
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            await Assert.ThrowsAsync<Crash>(() => crashing.RunAsync(deadline.Token));
+
+        using var stop = new CancellationTokenSource();
+        var survivor = kit.NewLander();
+        var run = survivor.RunAsync(stop.Token);
+        await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= events, "every event to be committed");
+        stop.Cancel();
+        await run;
+
+        AssertExactlyOnce(kit, events);
+        Assert.Equal(events, await TestPostgres.ScalarAsync<long>(kit.ConnectionString, "select sum(row_count)::bigint from lake.files"));
+        var files = await TestPostgres.ScalarAsync<long>(kit.ConnectionString, "select count(*) from lake.files");
+        Assert.Equal(files, kit.Storage.List("raw").Count());
+    }
+
+    [Fact]
+    public async Task Late_events_land_in_their_old_hour_as_new_files_and_watermarks_follow_event_time()
+    {
+        await using var kit = await LakeTestKit.StartAsync(partitions: 1);
+        using var stop = new CancellationTokenSource();
+        var lander = kit.NewLander();
+        var run = lander.RunAsync(stop.Token);
+        kit.ProduceListens(0, 100, hours: 2);
+        await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= 100, "the first events");
+        var hour = LakeTestKit.BaseHour;
+        var before = (await kit.Manifest.FilesAsync(Topics.Listen, hour)).Count;
+
+        kit.ProduceListens(100, 10, hours: 0, at: hour.AddMinutes(30));   // late: 08:30, well behind the newest (09:59)
+        await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= 110, "the late events");
+        stop.Cancel();
+        await run;
+
+        var files = await kit.Manifest.FilesAsync(Topics.Listen, hour);
+        Assert.Equal(before + 1, files.Count);
+        Assert.Equal(10, files[^1].RowCount);
+        Assert.StartsWith("raw/listen_events/year=2024/month=03/day=10/hour=08/part-0-", files[^1].Path);
+        AssertExactlyOnce(kit, 110);
+        // The newest event (id 99, at 08:00 + 99% of two hours) minus 5 minutes of lateness; late events never lower it.
+        var watermark = await TestPostgres.ScalarAsync<long>(kit.ConnectionString,
+            "select (extract(epoch from watermark) * 1000)::bigint from lake.watermarks where topic = 'listen_events' and kafka_partition = 0");
+        Assert.Equal(hour.ToUnixTimeMilliseconds() + 2 * 3_600_000L * 99 / 100 - 300_000, watermark);
+        Assert.Equal(hour.AddHours(1), await kit.Manifest.CompleteUntilAsync(Topics.Listen));
+    }
+
+    [Fact]
+    public async Task Bad_events_become_dead_letters_with_their_reason_and_do_not_stop_landing()
+    {
+        await using var kit = await LakeTestKit.StartAsync(partitions: 1);
+        kit.ProduceListens(0, 5);
+        kit.Produce(Topics.Listen, "x", "{\"ts\": \"yesterday\"}");
+        kit.Produce(Topics.Listen, "y", "not json");
+        kit.Flush();
+        kit.ProduceListens(5, 5);
+        using var stop = new CancellationTokenSource();
+        var run = kit.NewLander().RunAsync(stop.Token);
+        await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= 12, "events and dead letters");
+        stop.Cancel();
+        await run;
+        AssertExactlyOnce(kit, 10);
+        Assert.Equal(2, await TestPostgres.ScalarAsync<long>(kit.ConnectionString, "select count(*) from serving.dead_letters where reason like '%ts%' or reason like '%malformed%'"));
+        Assert.Equal(12, await TestPostgres.ScalarAsync<long>(kit.ConnectionString, $"select next_offset from lake.offsets where consumer_group = '{kit.Group}'"));
+    }
+
+    [Fact]
+    public async Task Two_landers_in_one_group_split_the_partitions_without_overlap()
+    {
+        await using var kit = await LakeTestKit.StartAsync(partitions: 4);
+        using var stop = new CancellationTokenSource();
+        var a = kit.NewLander(clientId: "lander-a");
+        var b = kit.NewLander(clientId: "lander-b");
+        var runA = a.RunAsync(stop.Token);
+        var runB = b.RunAsync(stop.Token);
+        await LakeTestKit.WaitForAsync(() => Task.FromResult(a.Assigned.Count > 0 && b.Assigned.Count > 0 && a.Assigned.Count + b.Assigned.Count == 16),
+            "both landers to own partitions");
+        Assert.Empty(a.Assigned.Intersect(b.Assigned));
+        kit.ProduceListens(0, 1_500);
+        await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= 1_500, "every event");
+        stop.Cancel();
+        await Task.WhenAll(runA, runB);
+        AssertExactlyOnce(kit, 1_500);
+        Assert.True(a.EventsCommitted > 0 && b.EventsCommitted > 0, $"a landed {a.EventsCommitted}, b {b.EventsCommitted}");
+    }
+}
