@@ -1,12 +1,8 @@
 -- Model: dim_song. Grain: one row per (artist, title, duration). Key: song_key = dw.key64(natural key).
--- Adds the songs of the staged hours that the dimension lacks; a key collision fails on the primary key.
-with staged as (
-  select artist, song as title, duration
-  from dw.stg_event
-  where artist is not null and song is not null and duration is not null
-),
-songs as (
-  select distinct artist, title, duration from staged
+-- Adds the songs of the staged hours (dw.stg_song: each distinct song once) that the dimension lacks; a key collision
+-- fails on the primary key. Then gives each staged song its key, which the facts take by song_ref.
+with songs as (
+  select distinct artist, title, duration from dw.stg_song
 ),
 new_songs as (
   select s.* from songs s
@@ -17,4 +13,7 @@ keyed as (
   from new_songs
 )
 insert into dw.dim_song (song_key, artist, title, duration)
-select song_key, artist, title, duration from keyed
+select song_key, artist, title, duration from keyed;
+
+update dw.stg_song s set song_key = d.song_key
+from dw.dim_song d where d.artist = s.artist and d.title = s.title and d.duration = s.duration;

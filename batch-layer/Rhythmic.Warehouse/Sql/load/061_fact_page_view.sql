@@ -8,6 +8,6 @@ insert into dw.fact_page_view (date_key, time_key, user_key, song_key, location_
 select e.date_key, e.time_key, coalesce(u.user_key, 0), coalesce(s.song_key, 0), l.location_key,
        e.session_id, e.item_in_session, e.level, e.page, e.auth, e.method, e.status, e.user_agent, e.ts
 from events e
-left join dw.dim_song s on s.artist = e.artist and s.title = e.song and s.duration = e.duration
-join dw.dim_location l on l.city = e.city and l.state = e.state and l.zip = e.zip and l.lat = e.lat and l.lon = e.lon
+left join dw.stg_song s on s.song_ref = e.song_ref
+join dw.stg_place l on l.place_ref = e.place_ref
 left join dw.dim_user u on u.user_id = e.user_id and e.ts >= u.valid_from and e.ts < u.valid_to

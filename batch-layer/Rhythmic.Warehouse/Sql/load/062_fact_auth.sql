@@ -8,5 +8,5 @@ insert into dw.fact_auth (date_key, time_key, user_key, location_key, session_id
 select e.date_key, e.time_key, coalesce(u.user_key, 0), l.location_key,
        e.session_id, e.item_in_session, e.level, coalesce(e.success, false), e.user_agent, e.ts
 from events e
-join dw.dim_location l on l.city = e.city and l.state = e.state and l.zip = e.zip and l.lat = e.lat and l.lon = e.lon
+join dw.stg_place l on l.place_ref = e.place_ref
 left join dw.dim_user u on u.user_id = e.user_id and e.ts >= u.valid_from and e.ts < u.valid_to

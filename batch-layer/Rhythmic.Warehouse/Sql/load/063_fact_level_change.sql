@@ -9,5 +9,5 @@ insert into dw.fact_level_change (date_key, time_key, user_key, location_key, se
 select e.date_key, e.time_key, coalesce(u.user_key, 0), l.location_key,
        e.session_id, e.item_in_session, e.level, case e.level when 'free' then 'paid' else 'free' end, e.ts
 from events e
-join dw.dim_location l on l.city = e.city and l.state = e.state and l.zip = e.zip and l.lat = e.lat and l.lon = e.lon
+join dw.stg_place l on l.place_ref = e.place_ref
 left join dw.dim_user u on u.user_id = e.user_id and e.ts >= u.valid_from and e.ts < u.valid_to
