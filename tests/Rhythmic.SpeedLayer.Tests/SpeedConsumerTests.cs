@@ -1,4 +1,5 @@
 using System.Text;
+using Rhythmic.SpeedLayer.Store;
 using Rhythmic.Core.Events;
 
 namespace Rhythmic.SpeedLayer.Tests;
@@ -120,5 +121,51 @@ public sealed class SpeedConsumerTests
         Assert.Equal(bad.Length, dead.Count);
         foreach (var (reason, payload) in bad)
             Assert.Single(dead, d => d.Contains(reason) && d.Contains($"|{payload?.Length ?? 0}|{Math.Min(payload?.Length ?? 0, SpeedProcessor.MaxDeadLetterPayload)}|"));
+    }
+}
+
+/// <summary>A crash in the middle of a flush: the transaction never commits, and the next owner counts those events once.</summary>
+public sealed class SpeedCrashTests
+{
+    /// <summary>Passes commits through until armed; then the next commit fails as a crash mid-transaction would, after the consumer is killed.</summary>
+    private sealed class CrashingStore(ISpeedStore inner) : ISpeedStore
+    {
+        public volatile bool Armed;
+        public readonly ManualResetEventSlim Reached = new();
+        public readonly ManualResetEventSlim Release = new();
+
+        public IReadOnlyDictionary<(string Topic, int Partition), Checkpoint> LoadCheckpoints(string group, IReadOnlyCollection<(string Topic, int Partition)> partitions)
+            => inner.LoadCheckpoints(group, partitions);
+
+        public CommitOutcome Commit(string group, SpeedBatch batch)
+        {
+            if (!Armed) return inner.Commit(group, batch);
+            Reached.Set();
+            Release.Wait();
+            throw new TimeoutException("the process died mid-flush");
+        }
+    }
+
+    [Fact]
+    public async Task A_consumer_that_dies_in_the_middle_of_a_flush_loses_and_double_counts_nothing()
+    {
+        await using var h = await SpeedHarness.StartAsync(partitions: 2);
+        var events = TestEvents.Stream(3000, minutes: 4, seed: 6);
+        var store = new CrashingStore(new Rhythmic.SpeedLayer.Store.PostgresSpeedStore(h.ConnectionString));
+        var first = h.StartConsumer(store);
+        h.Produce(events.Take(1000));
+        await Wait.UntilAsync(async () => await h.StoredOffsetsAsync() == 1000, "the first 1000 events");
+        store.Armed = true;
+        h.Produce(events.Skip(1000).Take(1000));
+        Assert.True(store.Reached.Wait(TimeSpan.FromSeconds(60)), "a flush of the next events");
+        first.Consumer.Kill();
+        store.Release.Set();
+        first.Kill();
+        Assert.Equal(1000, await h.StoredOffsetsAsync());
+
+        h.StartConsumer();
+        h.Produce(events.Skip(2000));
+        await h.WaitForAllAsync();
+        await Expected.AssertServingTablesAsync(h, events);
     }
 }
