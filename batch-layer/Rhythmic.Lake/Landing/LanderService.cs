@@ -11,8 +11,16 @@ namespace Rhythmic.Lake.Landing;
 /// <summary>The lander as a hosted service: <c>rhythmic land</c> and <c>rhythmic up</c> run it on the platform's Kafka, PostgreSQL and lake.</summary>
 public sealed class LanderService(RhythmicSettings settings, ILogger<LanderService> logger) : BackgroundService
 {
+    /// <summary>Set by <c>rhythmic up</c>: do nothing when Lander:RunInUp is false.</summary>
+    public bool OnlyWhenRunInUp { get; init; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (OnlyWhenRunInUp && !settings.Lander.RunInUp)
+        {
+            logger.LogInformation("Lander:RunInUp is false: the lake is not landed");
+            return;
+        }
         await Task.Yield();
         var bootstrap = RuntimeState.KafkaBootstrap(settings);
         if (!settings.Kafka.IsEmbedded) await KafkaClients.EnsureTopicsAsync(bootstrap, Topics.All, settings.Kafka.Partitions);
@@ -26,7 +34,10 @@ public sealed class LanderService(RhythmicSettings settings, ILogger<LanderServi
 /// <summary>Registration of the lake's hosted service.</summary>
 public static class LakeServiceCollectionExtensions
 {
-    /// <summary>Adds the lander (skipped in <c>rhythmic up</c> when Lander:RunInUp is false).</summary>
-    public static IServiceCollection AddLakeLander(this IServiceCollection services, RhythmicSettings settings)
-        => settings.Lander.RunInUp ? services.AddHostedService<LanderService>() : services;
+    /// <summary>Adds the lander; with <paramref name="onlyWhenRunInUp"/> it checks Lander:RunInUp when it starts.</summary>
+    public static IServiceCollection AddLakeLander(this IServiceCollection services, bool onlyWhenRunInUp = false)
+        => services.AddHostedService(sp => new LanderService(sp.GetRequiredService<RhythmicSettings>(), sp.GetRequiredService<ILogger<LanderService>>())
+        {
+            OnlyWhenRunInUp = onlyWhenRunInUp,
+        });
 }

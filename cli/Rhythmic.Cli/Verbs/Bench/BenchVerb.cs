@@ -12,6 +12,7 @@ internal static class BenchVerb
         command.Subcommands.Add(BenchSimulate.Create());
         command.Subcommands.Add(BenchWarehouse.Create());
         command.Subcommands.Add(BenchSpeed.Create());
+        command.Subcommands.Add(BenchLake.Create());
         command.SetAction(_ => command.Subcommands.Count == 0 ? NotYet.Say("bench", "benchmark suite") : ShowHelp(command));
         return command;
     }

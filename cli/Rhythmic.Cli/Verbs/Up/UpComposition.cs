@@ -10,6 +10,7 @@ internal static class UpComposition
         _ = builder;
         Rhythmic.Simulator.Hosting.SimulatorServiceCollectionExtensions.AddSimulator(builder.Services);
         Rhythmic.SpeedLayer.Hosting.SpeedServiceCollectionExtensions.AddSpeedLayer(builder.Services);
+        Rhythmic.Lake.Landing.LakeServiceCollectionExtensions.AddLakeLander(builder.Services, onlyWhenRunInUp: true);
         Rhythmic.Orchestration.OrchestrationServiceCollectionExtensions.AddOrchestration(builder.Services, onlyWhenRunInUp: true);
     }
 }
