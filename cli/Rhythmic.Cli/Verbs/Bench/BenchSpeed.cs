@@ -10,8 +10,8 @@ internal static class BenchSpeed
 {
     public static Command Create()
     {
-        var users = new Option<int>("--nusers") { Description = "Users simulated for the event buffer.", DefaultValueFactory = _ => 5_000 };
-        var days = new Option<double>("--days") { Description = "Simulated days for the event buffer.", DefaultValueFactory = _ => 2 };
+        var users = new Option<int>("--nusers") { Description = "Users simulated for the event buffer.", DefaultValueFactory = _ => 20_000 };
+        var days = new Option<double>("--days") { Description = "Simulated days for the event buffer.", DefaultValueFactory = _ => 3 };
         var e2e = new Option<int>("--e2e-events") { Description = "Events sent through Kafka and PostgreSQL for figure (b).", DefaultValueFactory = _ => 200_000 };
         var rate = new Option<int>("--rate") { Description = "Steady produce rate for the freshness figure (c), events/s.", DefaultValueFactory = _ => 10_000 };
         var seconds = new Option<int>("--seconds") { Description = "Duration of the freshness figure (c), seconds.", DefaultValueFactory = _ => 20 };
