@@ -1,0 +1,55 @@
+using Rhythmic.Core.Events;
+using Rhythmic.Lake.Backfill;
+using Rhythmic.Simulator;
+using Rhythmic.Testing;
+
+namespace Rhythmic.Lake.Tests.Lake;
+
+public sealed class LakeSinkTests
+{
+    [Fact]
+    public async Task A_backfill_writes_simulated_history_that_DuckDB_reads_as_a_hive_partitioned_lake()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync();
+        var dir = Directory.CreateTempSubdirectory("rhythmic-backfill-").FullName;
+        try
+        {
+            var from = new DateTimeOffset(2024, 5, 6, 0, 0, 0, TimeSpan.Zero);
+            var to = from.AddHours(30);
+            var storage = new Storage.LocalLakeStorage(dir);
+            var manifest = new LakeManifest(cs);
+            var sink = new LakeSink(storage, manifest, new LakeSinkOptions { WatermarkAt = to, RowGroupRows = 1_000 });
+            SimulationSummary summary;
+            await using (sink)
+                summary = await new Simulation(new SimulationOptions { Users = 60, From = from, To = to, Seed = 3, Workers = 1 }).RunAsync(sink, CancellationToken.None);
+
+            Assert.True(summary.Events > 500, $"only {summary.Events} events");
+            Assert.Equal(summary.Events, sink.Events);
+            Assert.Equal(summary.Events, await TestPostgres.ScalarAsync<long>(cs, "select sum(row_count)::bigint from lake.files where source = 'backfill' and kafka_partition = -1"));
+            Assert.Equal(to, await manifest.CompleteUntilAsync(Topics.Listen));
+
+            var (rows, _) = await DuckDb.QueryAsync(
+                $"select count(*)::bigint as n, count(distinct year)::int as years, min(hour)::int as h from read_parquet('{dir}/raw/*/*/*/*/*/*.parquet', hive_partitioning = true, union_by_name = true)");
+            Assert.Equal(summary.Events, long.Parse(rows[0].GetProperty("n").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+            var (listens, _) = await DuckDb.QueryAsync(
+                $"select count(*)::int as n, count(*) filter (where hour(ts) <> hour)::int as misplaced from read_parquet('{dir}/raw/listen_events/*/*/*/*/*.parquet', hive_partitioning = true)");
+            Assert.Equal(summary.Listens, listens[0].GetProperty("n").GetInt32());
+            Assert.Equal(0, listens[0].GetProperty("misplaced").GetInt32());
+
+            var hour = from.AddHours(12);
+            var reader = new LakeReader(storage, manifest);
+            long fromReader = 0;
+            await foreach (var (file, columns) in reader.ReadHourAsync(Topics.Listen, hour, ["ts", "song"]))
+            {
+                Assert.Equal("backfill", file.Source);
+                for (var r = 0; r < columns[0].Count; r++) Assert.Equal(hour.ToUnixTimeMilliseconds(), LakeLayout.HourOf(columns[0].GetInt64(r)));
+                fromReader += columns[0].Count;
+            }
+            Assert.Equal(await TestPostgres.ScalarAsync<long>(cs, $"select coalesce(sum(row_count), 0)::bigint from lake.files where topic = 'listen_events' and hour = '{hour:O}'"), fromReader);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
