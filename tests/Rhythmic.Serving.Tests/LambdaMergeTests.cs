@@ -87,6 +87,6 @@ public sealed class LambdaMergeTests
         Assert.Equal(0, overview.GetProperty("plays").GetInt64());
         Assert.Equal(JsonValueKind.Null, overview.GetProperty("lastLoadedHour").ValueKind);
         Assert.Contains("<title>Rhythmic</title>", await http.GetStringAsync("/"));
-        Assert.Empty((await http.GetFromJsonAsync<JsonElement[]>("/api/job-runs"))!);
+        Assert.Empty((await http.GetFromJsonAsync<JsonElement[]>("/api/jobs/history?limit=10"))!);
     }
 }

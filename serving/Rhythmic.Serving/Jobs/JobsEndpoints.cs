@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Rhythmic.Core;
 using Rhythmic.Core.Configuration;
@@ -24,7 +25,7 @@ public static class JobsEndpoints
             job is not null && !JobNames.IsKnown(job)
                 ? Results.Json(new { error = $"unknown job '{job}'" }, statusCode: 404)
                 : Results.Json(await control.HistoryAsync(job, failed ?? false, Math.Clamp(limit ?? 100, 1, 1000), ct)));
-        app.MapPost("/api/jobs/{job}/trigger", async (string job, string[]? hour, HttpContext http, CancellationToken ct) =>
+        app.MapPost("/api/jobs/{job}/trigger", async (string job, [FromQuery] string[]? hour, HttpContext http, CancellationToken ct) =>
         {
             if (string.IsNullOrEmpty(settings.Serving.AdminToken))
                 return Results.Json(new { error = "triggering is disabled: set Serving:AdminToken" }, statusCode: 403);

@@ -16,7 +16,6 @@ internal static class ViewsApi
     private static readonly string PlaysPerMinute = Sql("plays_per_minute");
     private static readonly string TopSongs = Sql("top_songs");
     private static readonly string Overview = Sql("overview");
-    private static readonly string RecentJobRuns = Sql("recent_job_runs");
 
     public static void MapViews(this IEndpointRouteBuilder app, RhythmicSettings settings)
     {
@@ -46,15 +45,6 @@ internal static class ViewsApi
                 r.IsDBNull(5) ? null : r.GetFieldValue<DateTime>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateTime>(6), r.GetInt64(7),
                 r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11)), ct, since);
             return Results.Json(rows.Single());
-        });
-
-        api.MapGet("/job-runs", async (int? n, CancellationToken ct) =>
-        {
-            var rows = await QueryAsync(cs, RecentJobRuns, r => new JobRunRow(
-                r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateTime>(4),
-                r.IsDBNull(5) ? null : r.GetFieldValue<DateTime>(5), r.IsDBNull(6) ? null : r.GetInt64(6), r.GetInt32(7),
-                r.IsDBNull(8) ? null : r.GetString(8)), ct, Math.Clamp(n ?? 20, 1, 500));
-            return Results.Json(rows);
         });
     }
 
@@ -99,4 +89,3 @@ internal sealed record PlaysPoint(DateTime Minute, long Plays, string Source);
 internal sealed record SongPlays(string Artist, string Song, long Plays);
 internal sealed record OverviewFigures(long Plays, long ActiveUsers, long PageViews, long Logins, long FailedLogins,
     DateTime? NewestMinute, DateTime? LastLoadedHour, long LoadedHours, long LakeFiles, long LakeEvents, long DeadLetters, long LateEvents);
-internal sealed record JobRunRow(long RunId, string Job, string Trigger, string Status, DateTime StartedAt, DateTime? EndedAt, long? Rows, int Hours, string? Error);
