@@ -21,6 +21,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private static readonly Counter Landed = MetricsRegistry.Default.Counter("rhythmic_lake_events_landed_total", "Events written to committed lake files.");
     private static readonly Counter Files = MetricsRegistry.Default.Counter("rhythmic_lake_files_committed_total", "Parquet files committed to the lake.");
     private static readonly Counter DeadLetters = MetricsRegistry.Default.Counter("rhythmic_lake_dead_letters_total", "Events the lander could not use.");
+    private static readonly Gauge EventsPerSecond = MetricsRegistry.Default.Gauge("rhythmic_lake_events_per_second", "Events landed per second over the last idle tick.");
 
     private readonly EventParser _parser = new(options.Parser);
     private readonly EventRecord _record = new();
@@ -30,6 +31,9 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private readonly ConcurrentDictionary<(string Topic, int Partition), bool> _assigned = new();
     private long _bufferedBytes;
     private long _dirtySinceTicks;
+    private long _lastTickTicks = Environment.TickCount64;
+    private long _landedAtLastTick;
+    private long _newestTs = long.MinValue;     // the newest event time this lander has seen on any partition
     private volatile bool _crashed;
 
     /// <summary>Called at each crash point of each checkpoint (tests throw from it to simulate a crash).</summary>
@@ -78,6 +82,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
                 }
                 if (result is { IsPartitionEOF: false, Message: not null }) Handle(result);
                 if (ShouldRoll()) Checkpoint();
+                if (Environment.TickCount64 - _lastTickTicks >= options.RollAge.TotalMilliseconds) Tick(consumer);
             }
             Checkpoint();
             consumer.Close();
@@ -107,6 +112,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
                 _open[fileKey] = file = new PendingFile(r.Topic, r.Partition.Value, hour, options.RowGroupRows, options.Codec);
             file.Add(_record, r.Partition.Value, offset, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), value.Length);
             if (_record.Ts > state.MaxTs) state.MaxTs = _record.Ts;
+            if (_record.Ts > _newestTs) _newestTs = _record.Ts;
         }
         else
         {
@@ -120,6 +126,32 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
 
     private bool ShouldRoll()
         => _dirtySinceTicks != 0 && (_bufferedBytes >= options.RollBytes || Environment.TickCount64 - _dirtySinceTicks >= options.RollAge.TotalMilliseconds);
+
+    /// <summary>
+    /// Once per roll interval: publishes each partition's lag and, for partitions that are caught up and hold nothing
+    /// unlanded, raises their watermark to the lander's own (the newest event time it has seen, less the allowed
+    /// lateness). A quiet partition (a rare topic, a spare partition) would otherwise hold back every hour's
+    /// completeness for ever; following the other partitions' event time, not the wall clock, keeps replays of history right.
+    /// </summary>
+    private void Tick(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var now = Environment.TickCount64;
+        EventsPerSecond.Set((EventsCommitted - _landedAtLastTick) * 1000.0 / Math.Max(1, now - _lastTickTicks));
+        _lastTickTicks = now;
+        _landedAtLastTick = EventsCommitted;
+        var commit = new LakeCommit();
+        foreach (var ((topic, partition), state) in _partitions)
+        {
+            var high = consumer.GetWatermarkOffsets(new TopicPartition(topic, new Partition(partition))).High;
+            if (high == Offset.Unset) continue;
+            var lag = Math.Max(0, high.Value - Math.Max(0, state.Next));
+            MetricsRegistry.Default.Gauge("rhythmic_lake_lag_messages", "Messages of a partition not yet landed.", ("topic", topic), ("partition", partition.ToString(System.Globalization.CultureInfo.InvariantCulture))).Set(lag);
+            if (lag == 0 && !state.Dirty && _newestTs != long.MinValue)
+                commit.Watermarks.Add(new WatermarkAdvance(topic, partition, _newestTs - (long)options.AllowedLateness.TotalMilliseconds));
+        }
+        if (commit.IsEmpty) return;
+        manifest.CommitAsync(options.ConsumerGroup, commit).GetAwaiter().GetResult();
+    }
 
     /// <summary>Writes, publishes and commits everything buffered.</summary>
     private void Checkpoint()

@@ -84,6 +84,25 @@ public sealed class LanderTests
     }
 
     [Fact]
+    public async Task Quiet_partitions_follow_the_landers_event_time_so_they_never_hold_hours_back()
+    {
+        await using var kit = await LakeTestKit.StartAsync(partitions: 2);
+        using var stop = new CancellationTokenSource();
+        var run = kit.NewLander().RunAsync(stop.Token);
+        kit.ProduceListens(0, 100, hours: 2);   // nothing at all on the auth, page view and status change topics
+        var expected = LakeTestKit.BaseHour.ToUnixTimeMilliseconds() + 2 * 3_600_000L * 99 / 100 - 300_000;
+        const string quiet = "select count(*) from lake.watermarks where topic = 'status_change_events' and (extract(epoch from watermark) * 1000)::bigint = ";
+        await LakeTestKit.WaitForAsync(async () => await TestPostgres.ScalarAsync<long>(kit.ConnectionString, quiet + expected) == 2, "the quiet topic's watermarks");
+        stop.Cancel();
+        await run;
+
+        // Every partition of every topic, quiet or not, stands at the newest event time less the lateness: not at the wall clock.
+        Assert.Equal(8, await TestPostgres.ScalarAsync<long>(kit.ConnectionString, "select count(*) from lake.watermarks"));
+        Assert.Equal(expected, await TestPostgres.ScalarAsync<long>(kit.ConnectionString, "select (extract(epoch from max(watermark)) * 1000)::bigint from lake.watermarks"));
+        Assert.Equal(LakeTestKit.BaseHour.AddHours(1), await kit.Manifest.CompleteUntilAsync(Topics.StatusChange));
+    }
+
+    [Fact]
     public async Task Bad_events_become_dead_letters_with_their_reason_and_do_not_stop_landing()
     {
         await using var kit = await LakeTestKit.StartAsync(partitions: 1);
