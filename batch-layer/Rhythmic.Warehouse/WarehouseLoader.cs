@@ -64,7 +64,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
     {
         var files = await ManifestQueries.FilesAsync(conn, tx, hours.Select(h => h.Hour), ct);
         var rows = await HourReplacer.ReplaceAsync(conn, tx, hours.Select(h => h.Hour).ToList(),
-            async (writer, token) => { foreach (var file in files) await _stager.StageAsync(file, writer, token); }, ct);
+            (writer, token) => _stager.StageAsync(files, writer, token), ct);
         var recordSql = WarehouseSql.Read("state/record_hour.sql");
         foreach (var h in hours)
             await WarehouseSql.ExecAsync(conn, tx, recordSql, ct, h.Hour, h.ManifestDigest, h.Files, h.Events, kind);

@@ -119,4 +119,18 @@ public sealed class HourReplaceTests
             w.ReplaceAsync(changed, afterRow: n => { if (n == 5) throw new InvalidOperationException("stopped"); }));
         Assert.Equal(before, await w.ChecksumsAsync());
     }
+
+    [Fact]
+    public async Task Events_of_one_user_at_one_instant_are_one_observation_whose_level_is_the_lowest()
+    {
+        var w = await StagedWarehouse.CreateAsync();
+        var t = H0.AddMinutes(10);
+        var s = new EventScript()
+            .Page(t, 60, 8, "paid", "Home").Page(t.AddMinutes(1), 60, 8, "paid", "NextSong").Page(t.AddMinutes(1), 60, 8, "free", "Home")
+            .Page(t.AddMinutes(2), 60, 8, "paid", "NextSong");
+        await w.ReplaceAsync(s.Events);
+        Assert.Equal("paid,free,paid", await w.ScalarAsync<string>("select string_agg(level, ',' order by first_ts) from dw.user_level_run where user_id = 8"));
+        Assert.Equal(t.AddMinutes(1), await w.ScalarAsync<DateTime>("select last_ts from dw.user_level_run where user_id = 8 and level = 'free'"));
+        Assert.Equal(1, await w.ScalarAsync<long>("select count(distinct first_name) from dw.user_level_run where user_id = 8"));
+    }
 }

@@ -12,7 +12,7 @@ internal static class BenchWarehouse
     {
         var users = new Option<int>("--nusers") { Description = "Users simulated (100,000 for a month gives about 10 million events).", DefaultValueFactory = _ => 100_000 };
         var days = new Option<int>("--days") { Description = "Simulated days (the first is loaded incrementally, all by the full load).", DefaultValueFactory = _ => 31 };
-        var loadsOnly = new Option<bool>("--loads-only") { Description = "Measure only the two loads (no DuckDB, no queries): quicker, for tuning the loads." };
+        var loadsOnly = new Option<bool>("--loads-only") { Description = "Measure only the two loads and DuckDB's build (no queries): quicker, for tuning the loads." };
         var command = new Command("warehouse", "Warehouse: incremental and full load rates (events/s lake to facts), analysts' query times, DuckDB on the same Parquet side by side.");
         command.Options.Add(users);
         command.Options.Add(days);
