@@ -11,6 +11,7 @@ using Rhythmic.Core.Kafka;
 using Rhythmic.Simulator;
 using Rhythmic.Simulator.Sinks;
 using Rhythmic.SpeedLayer;
+using Rhythmic.SpeedLayer.Aggregation;
 using Rhythmic.SpeedLayer.Consumer;
 using Rhythmic.SpeedLayer.Store;
 
@@ -86,7 +87,12 @@ public static class SpeedBench
             $"{events.Length:N0} simulator events from memory, all aggregates, best of 5 passes");
     }
 
-    /// <summary>(d) The listens of the buffer as JSON lines: our parser+aggregator on one thread vs DuckDB's read_json + group by.</summary>
+    /// <summary>
+    /// (d) Like for like: listens per (minute, level, gender, state) from the listens of the buffer as a JSON-lines file,
+    /// read and parsed by each side. Ours: the speed layer's parser (fast path, the general one for what it declines)
+    /// and its listens aggregate only, on 1 thread and on as many threads as DuckDB has; DuckDB: Sql/speed_listens_minute.sql.
+    /// Both results are compared row by row.
+    /// </summary>
     private static async Task<SpeedFigure> DuckDbSideBySideAsync((string Topic, byte[] Key, byte[] Json)[] events, CancellationToken ct)
     {
         var listens = events.Where(e => e.Topic == Topics.Listen).Select(e => e.Json).ToArray();
@@ -95,38 +101,33 @@ public static class SpeedBench
             foreach (var l in listens) { f.Write(l); f.WriteByte((byte)'\n'); }
         try
         {
-            var lines = File.ReadAllBytes(file);
-            double ours = double.MaxValue;
-            long groups = 0;
-            var p = NewProcessor();
-            long offset = 0;
+            var duckThreads = int.TryParse(Environment.GetEnvironmentVariable("DUCKDB_THREADS"), out var t) ? t : 2;
+            double one = double.MaxValue, many = double.MaxValue, duck = double.MaxValue;
+            Dictionary<ListenKey, long> ours = [];
+            var dead = 0;
             for (var round = 0; round < 3; round++)
             {
                 var watch = Stopwatch.StartNew();
-                var span = lines.AsSpan();
-                while (span.Length > 0)
-                {
-                    var end = span.IndexOf((byte)'\n');
-                    p.Process(Topics.Listen, 0, offset++, span[..end]);
-                    span = span[(end + 1)..];
-                }
-                groups = p.Pending.Listens.Count;
-                p.Committed();
-                ours = Math.Min(ours, watch.Elapsed.TotalSeconds);
+                (ours, dead) = SpeedListens.Aggregate(file, 1);
+                one = Math.Min(one, watch.Elapsed.TotalSeconds);
+                watch.Restart();
+                _ = SpeedListens.Aggregate(file, duckThreads);
+                many = Math.Min(many, watch.Elapsed.TotalSeconds);
             }
-            var sql = $$"""
-                select count(*) as groups from (
-                  select time_bucket(interval 1 minute, epoch_ms(ts)) as minute, level, coalesce(gender, '') as gender, state, count(*) as listens
-                  from read_json('{{file}}', format = 'newline_delimited',
-                                 columns = {ts: 'BIGINT', level: 'VARCHAR', gender: 'VARCHAR', state: 'VARCHAR'})
-                  group by all)
-                """;
-            var duck = double.MaxValue;
+            var sql = SqlResources.Read(typeof(SpeedBench).Assembly, "bench/speed_listens_minute.sql").Replace("{listens_file}", file, StringComparison.Ordinal);
+            List<System.Text.Json.JsonElement> rows = [];
             for (var round = 0; round < 3; round++)
-                duck = Math.Min(duck, (await WarehouseDuckDb.RunAsync([sql], ct)).LastStatementMs / 1000);
+            {
+                (rows, var ms) = await SpeedDuckDb.QueryAsync(sql, ct);
+                duck = Math.Min(duck, ms / 1000);
+            }
+            var (match, detail) = SpeedListens.Compare(ours, rows);
             return new SpeedFigure("(d) listens by minute/level/gender/state vs DuckDB",
-                $"ours {listens.Length / ours:N0} events/s ({ours * 1000:F0} ms), DuckDB {listens.Length / duck:N0} events/s ({duck * 1000:F0} ms), ratio {duck / ours:F2}x",
-                $"{listens.Length:N0} listens as JSON lines ({lines.Length / 1e6:F0} MB), {groups:N0} groups; ours: 1 thread, every aggregate, from memory; DuckDB: {Environment.GetEnvironmentVariable("DUCKDB_THREADS") ?? "2"} threads, from the page-cached file, best of 3");
+                $"ours {listens.Length / one:N0} events/s on 1 thread ({one * 1000:F0} ms), {listens.Length / many:N0} on {duckThreads} ({many * 1000:F0} ms); " +
+                $"DuckDB {listens.Length / duck:N0} events/s on {duckThreads} ({duck * 1000:F0} ms); ratio {duck / one:F2}x (1 thread), {duck / many:F2}x ({duckThreads}); " +
+                $"results match: {(match ? "yes" : "NO")}",
+                $"{listens.Length:N0} listens as JSON lines ({new FileInfo(file).Length / 1e6:F0} MB, page-cached), {ours.Count:N0} groups ({detail}), {dead} refused; " +
+                "both sides read and parse the file and compute only listens_minute; best of 3");
         }
         finally
         {

@@ -19,6 +19,7 @@ public sealed class SpeedProcessor
 
     private readonly EventParser _parser;
     private readonly EventRecord _record = new();
+    private EventFields _fields;
     private readonly long _latenessMs;
     private readonly Dictionary<(string, int), PartitionState> _partitions = [];
     private readonly List<DeadLetter> _deadLetters = [];
@@ -82,7 +83,15 @@ public sealed class SpeedProcessor
             (_lastTopic, _lastPartition, _lastState) = (topic, partition, state); // runs of one partition skip the lookup
         }
         if (state.Next != PartitionProgress.None && offset < state.Next) return false;
-        if (_parser.TryParse(topic, value, _record, out var reason))
+        // The fast path parses without allocating; anything it declines (bad or merely unusual) takes the general path.
+        if (_parser.TryParseFields(topic, value, ref _fields))
+        {
+            var ts = _fields.Ts;
+            if (state.MaxTs != long.MinValue && ts < state.MaxTs - _latenessMs) Pending.AddLate(TopicName(topic), _fields.MinuteMs);
+            else Pending.Add(topic, value, in _fields);
+            if (ts > state.MaxTs) state.MaxTs = ts;
+        }
+        else if (_parser.TryParse(topic, value, _record, out var reason))
         {
             var ts = _record.Ts;
             if (state.MaxTs != long.MinValue && ts < state.MaxTs - _latenessMs) Pending.AddLate(_record.Topic, _record.MinuteMs);
@@ -141,6 +150,12 @@ public sealed class SpeedProcessor
         _deadLetters.Clear();
         PendingMessages = 0;
     }
+
+    /// <summary>The topic's constant (as the general path records it), so late-event keys never hold a caller's string.</summary>
+    private static string TopicName(string topic) => topic switch
+    {
+        Topics.Listen => Topics.Listen, Topics.PageView => Topics.PageView, Topics.Auth => Topics.Auth, _ => Topics.StatusChange,
+    };
 
     private sealed class PartitionState(long committedNext, long committedMaxTs)
     {

@@ -160,6 +160,18 @@ public sealed class EventParserTests
         Assert.Contains("UTF-8", reason);
     }
 
+    [Theory]
+    [InlineData("\"ci\\u0074", "y\":\"Boston\"")] // in an escaped name
+    [InlineData("\"city\":\"B\\u006f", "ston\"")] // in an escaped value
+    public void Invalid_utf8_in_an_escaped_name_or_value_is_refused_not_thrown(string before, string after)
+    {
+        // Found by FastPathTests: Utf8JsonReader.CopyString throws InvalidOperationException there, which escaped TryParse.
+        var json = Encoding.UTF8.GetBytes("{\"ts\":1709294400000," + before).Concat(new byte[] { 0xC3, 0x28 }).Concat(Encoding.UTF8.GetBytes(after + "}")).ToArray();
+        var ok = new EventParser().TryParse(Topics.Listen, json, new EventRecord(), out var reason);
+        Assert.False(ok);
+        Assert.Contains("UTF-8", reason);
+    }
+
     [Fact]
     public void An_oversize_message_is_refused_before_parsing()
     {

@@ -24,7 +24,7 @@ public sealed class EventParserOptions
 /// the limit. Unknown fields are ignored; a null optional field counts as absent. On failure it returns a human reason
 /// fit for a dead letter. One parser per thread: it owns a string cache, so repeated values cost no allocation.
 /// </summary>
-public sealed class EventParser
+public sealed partial class EventParser
 {
     private readonly EventParserOptions _options;
     private readonly Utf8StringCache _strings;
@@ -92,7 +92,8 @@ public sealed class EventParser
             reason = $"malformed JSON at byte {e.BytePositionInLine ?? reader.BytesConsumed}: {FirstSentence(e.Message)}";
             return false;
         }
-        catch (DecoderFallbackException)
+        // CopyString of an escaped name or value throws InvalidOperationException on invalid UTF-8 (found by FastPathTests).
+        catch (Exception e) when (e is DecoderFallbackException or InvalidOperationException)
         {
             reason = $"malformed JSON at byte {reader.TokenStartIndex}: string is not valid UTF-8";
             return false;

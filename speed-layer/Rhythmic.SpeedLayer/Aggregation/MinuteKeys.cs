@@ -20,3 +20,27 @@ public readonly record struct LevelChangeKey(long Minute, string FromLevel, stri
 public readonly record struct SessionKey(long Minute, string Level);
 /// <summary>A row of late_events.</summary>
 public readonly record struct LateKey(string Topic, long Minute);
+
+/// <summary>
+/// The hot path's key: a minute and two numbers (value ids from <see cref="Utf8Ids"/>, packed per aggregate), hashed
+/// with a multiply-mix instead of the strings' randomized hashing.
+/// </summary>
+internal readonly struct IdKey(long minute, long a, long b) : IEquatable<IdKey>
+{
+    public readonly long Minute = minute;
+    public readonly long A = a;
+    public readonly long B = b;
+
+    public bool Equals(IdKey other) => Minute == other.Minute && A == other.A && B == other.B;
+    public override bool Equals(object? obj) => obj is IdKey k && Equals(k);
+
+    public override int GetHashCode()
+    {
+        var h = ((ulong)Minute * 0x9E3779B97F4A7C15UL) ^ ((ulong)A * 0xC2B2AE3D27D4EB4FUL) ^ ((ulong)B * 0x165667B19E3779F9UL);
+        h ^= h >> 29;
+        return (int)h ^ (int)(h >> 32);
+    }
+
+    /// <summary>Two ids in one number.</summary>
+    public static long Pack(int high, int low) => ((long)high << 32) | (uint)low;
+}
