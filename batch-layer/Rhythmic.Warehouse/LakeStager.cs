@@ -86,6 +86,8 @@ internal sealed class LakeStager(string lakeRoot)
                 }
             }
             if (rows.Length > 0) Send(rows, chunks, ct);
+            chunks.TryComplete();
+            writer.EncodeLevelRuns();
         }
         finally
         {

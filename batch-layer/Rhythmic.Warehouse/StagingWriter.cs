@@ -54,13 +54,16 @@ internal sealed class StagingWriter(NpgsqlConnection conn, NpgsqlRawCopyStream c
     private const string LevelRunCopyCommand =
         "copy dw.stg_level_run (hour, user_id, first_ts, last_ts, level, first_name, last_name, gender, registration) from stdin (format binary)";
 
-    private readonly Dictionary<(string Artist, string Title, double Duration), int> _songs = [];
-    private readonly Dictionary<(string City, string State, string Zip, double Lat, double Lon), int> _places = [];
+    private readonly RefNumbers _songRefs = new();
+    private readonly RefNumbers _placeRefs = new();
+    private readonly List<(string Artist, string Title, double Duration)> _songs = [];
+    private readonly List<(string City, string State, string Zip, double Lat, double Lon)> _places = [];
     private readonly CopyRowEncoder _rows = new(1 << 16);
     private readonly LevelRunBuilder _runs = new();
     private readonly Dictionary<long, UserStrings> _users = [];
     private readonly List<(byte[] Utf8, string Value)> _levels = [];
     private bool _completed;
+    private CopyRowEncoder? _levelRuns;
     private long _hourStart = long.MinValue;
     private long _hourDateKey;
 
@@ -123,16 +126,32 @@ internal sealed class StagingWriter(NpgsqlConnection conn, NpgsqlRawCopyStream c
         if (artist is null || title is null || duration is null) r.Null();
         else
         {
-            ref var song = ref CollectionsMarshal.GetValueRefOrAddDefault(_songs, (artist, title, duration.Value), out var known);
-            if (!known) song = _songs.Count;
-            r.Int32(song);
+            r.Int32(_songRefs.Begin().Add(artist).Add(title).Add(duration.Value).Number(out var added));
+            if (added) _songs.Add((artist, title, duration.Value));
         }
         if (city is null || state is null || zip is null || lat is null || lon is null) r.Null();
         else
         {
-            ref var place = ref CollectionsMarshal.GetValueRefOrAddDefault(_places, (city, state, zip, lat.Value, lon.Value), out var known);
-            if (!known) place = _places.Count;
-            r.Int32(place);
+            r.Int32(_placeRefs.Begin().Add(city).Add(state).Add(zip).Add(lat.Value).Add(lon.Value).Number(out var added));
+            if (added) _places.Add((city, state, zip, lat.Value, lon.Value));
+        }
+    }
+
+    /// <summary>The same numbers from a lake row's columns: strings are made only for a song or place not seen before.</summary>
+    private void WriteLakeRefs(CopyRowEncoder r, ColumnBuffer?[] c, int row, double? duration, StringCache strings)
+    {
+        if (c[15] is not { } artist || artist.IsNull(row) || c[16] is not { } title || title.IsNull(row) || duration is null) r.Null();
+        else
+        {
+            r.Int32(_songRefs.Begin().Add(artist.GetBytes(row)).Add(title.GetBytes(row)).Add(duration.Value).Number(out var added));
+            if (added) _songs.Add((strings.Get(artist.GetBytes(row)), strings.Get(title.GetBytes(row)), duration.Value));
+        }
+        if (c[4] is not { } city || city.IsNull(row) || c[6] is not { } state || state.IsNull(row) || c[5] is not { } zip || zip.IsNull(row)
+            || DoubleOf(c[9], row) is not { } lat || DoubleOf(c[8], row) is not { } lon) r.Null();
+        else
+        {
+            r.Int32(_placeRefs.Begin().Add(city.GetBytes(row)).Add(state.GetBytes(row)).Add(zip.GetBytes(row)).Add(lat).Add(lon).Number(out var added));
+            if (added) _places.Add((strings.Get(city.GetBytes(row)), strings.Get(state.GetBytes(row)), strings.Get(zip.GetBytes(row)), lat, lon));
         }
     }
 
@@ -162,8 +181,7 @@ internal sealed class StagingWriter(NpgsqlConnection conn, NpgsqlRawCopyStream c
         if (c[22] is { } b && !b.IsNull(row)) r.Boolean(b.GetBoolean(row)); else r.Null();
         if (ts is { } tk) WriteTimeKeys(r, tk);
         else { r.Null(); r.Null(); r.Null(); }
-        WriteRefs(r, StringOf(c[15], row, strings), StringOf(c[16], row, strings), duration,
-            StringOf(c[4], row, strings), StringOf(c[6], row, strings), StringOf(c[5], row, strings), DoubleOf(c[9], row), DoubleOf(c[8], row));
+        WriteLakeRefs(r, c, row, duration, strings);
         if (ts is { } at && c[10] is { } u && !u.IsNull(row) && c[2] is { } lv && !lv.IsNull(row))
         {
             var userId = u.Column.Type == ParquetType.Int32 ? u.GetInt32(row) : u.GetInt64(row);
@@ -208,9 +226,6 @@ internal sealed class StagingWriter(NpgsqlConnection conn, NpgsqlRawCopyStream c
             return _value;
         }
     }
-
-    private static string? StringOf(ColumnBuffer? b, int row, StringCache strings)
-        => b is null || b.IsNull(row) ? null : strings.Get(b.GetBytes(row));
 
     private static double? DoubleOf(ColumnBuffer? b, int row) => b is null || b.IsNull(row) ? null : b.GetDouble(row);
 
@@ -260,6 +275,22 @@ internal sealed class StagingWriter(NpgsqlConnection conn, NpgsqlRawCopyStream c
         };
     }
 
+    /// <summary>
+    /// Builds the level runs of every event encoded so far as the COPY data of dw.stg_level_run. The stager's decoder
+    /// calls it once it has encoded the last row, so the sort overlaps the COPY of the last chunks.
+    /// </summary>
+    public CopyRowEncoder EncodeLevelRuns()
+    {
+        var start = Stopwatch.GetTimestamp();
+        var r = new CopyRowEncoder(1 << 16);
+        r.Header();
+        _runs.Encode(r);
+        r.Trailer();
+        _levelRuns = r;
+        LoadProfile.Add("001d level runs build", start);
+        return r;
+    }
+
     /// <summary>Completes the COPY (without it the rows are discarded), then writes the distinct songs and places.</summary>
     public async Task CompleteAsync(CancellationToken ct)
     {
@@ -268,22 +299,17 @@ internal sealed class StagingWriter(NpgsqlConnection conn, NpgsqlRawCopyStream c
         _rows.Clear();
         _completed = true;
         await copy.DisposeAsync();   // ends the COPY and frees the connection for the next statements
+        var levelRuns = _levelRuns ?? EncodeLevelRuns();
         var start = Stopwatch.GetTimestamp();
         await using (var runs = await conn.BeginRawBinaryCopyAsync(LevelRunCopyCommand, ct))
-        {
-            _rows.Header();
-            _runs.Encode(_rows);
-            _rows.Trailer();
-            await runs.WriteAsync(_rows.Written.ToArray(), ct);
-            _rows.Clear();
-        }
-        LoadProfile.Add("001d level runs (build + copy)", start);
+            await runs.WriteAsync(levelRuns.Written.ToArray(), ct);
+        LoadProfile.Add("001e level runs copy", start);
         await WarehouseSql.ExecAsync(conn, null, WarehouseSql.Read("stage/songs.sql"), ct,
-            _songs.Values.ToArray(), _songs.Keys.Select(k => k.Artist).ToArray(), _songs.Keys.Select(k => k.Title).ToArray(),
-            _songs.Keys.Select(k => k.Duration).ToArray());
+            Enumerable.Range(1, _songs.Count).ToArray(), _songs.Select(k => k.Artist).ToArray(), _songs.Select(k => k.Title).ToArray(),
+            _songs.Select(k => k.Duration).ToArray());
         await WarehouseSql.ExecAsync(conn, null, WarehouseSql.Read("stage/places.sql"), ct,
-            _places.Values.ToArray(), _places.Keys.Select(k => k.City).ToArray(), _places.Keys.Select(k => k.State).ToArray(),
-            _places.Keys.Select(k => k.Zip).ToArray(), _places.Keys.Select(k => k.Lat).ToArray(), _places.Keys.Select(k => k.Lon).ToArray());
+            Enumerable.Range(1, _places.Count).ToArray(), _places.Select(k => k.City).ToArray(), _places.Select(k => k.State).ToArray(),
+            _places.Select(k => k.Zip).ToArray(), _places.Select(k => k.Lat).ToArray(), _places.Select(k => k.Lon).ToArray());
     }
 
     /// <summary>Cancels the COPY unless it completed, so a stopped load stages nothing (its transaction is rolled back too).</summary>
