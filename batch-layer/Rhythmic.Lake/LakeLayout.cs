@@ -24,6 +24,9 @@ public static class LakeLayout
         return string.Create(CultureInfo.InvariantCulture, $"raw/{topic}/year={h:yyyy}/month={h:MM}/day={h:dd}/hour={h:HH}");
     }
 
+    /// <summary>The ending of every published lake file.</summary>
+    public const string FileSuffix = ".parquet";
+
     /// <summary>The path of a landed file.</summary>
     public static string LandedFile(string topic, long hourMs, int partition, long firstOffset, long lastOffset)
         => string.Create(CultureInfo.InvariantCulture, $"{HourFolder(topic, hourMs)}/part-{partition}-{firstOffset}-{lastOffset}.parquet");

@@ -99,3 +99,27 @@ public sealed class EmbeddedKafkaTests
         return received;
     }
 }
+
+public sealed class EmbeddedKafkaRestartTests
+{
+    [Fact]
+    public async Task A_fresh_embedded_cluster_forgets_the_platforms_offsets_and_only_those()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync();
+        await TestPostgres.ExecAsync(cs, """
+            insert into serving.speed_offsets(consumer_group, topic, partition, next_offset, max_event_ts) values
+              ('rhythmic-speed', 'listen_events', 0, 200, 0), ('someone-else', 'listen_events', 0, 7, 0);
+            insert into lake.offsets(consumer_group, topic, kafka_partition, next_offset) values
+              ('rhythmic-lander', 'listen_events', 0, 200), ('someone-else', 'listen_events', 0, 7);
+            """);
+        var settings = Configuration.RhythmicConfiguration.Load(Directory.CreateTempSubdirectory("rhythmic-kafka-").FullName,
+            new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs });
+        using var kafka = EmbeddedKafka.Start(settings, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        await kafka.ForgetStoredOffsetsAsync(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal(0, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from serving.speed_offsets where consumer_group = 'rhythmic-speed'"));
+        Assert.Equal(0, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from lake.offsets where consumer_group = 'rhythmic-lander'"));
+        Assert.Equal(2, await TestPostgres.ScalarAsync<long>(cs, "select (select count(*) from serving.speed_offsets) + (select count(*) from lake.offsets)"));
+    }
+}

@@ -162,6 +162,14 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         foreach (var file in _open.Values)
         {
             var final = LakeLayout.LandedFile(file.Topic, file.HourMs, file.Partition, file.FirstOffset, file.LastOffset);
+            if (storage.Exists(final))
+            {
+                // Uncommitted files were removed at assignment, so this one is committed: the topic was recreated (an
+                // embedded Kafka restarts its offsets at 0) and reuses offsets. Never replace landed events.
+                var renamed = final[..^LakeLayout.FileSuffix.Length] + "-r" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + LakeLayout.FileSuffix;
+                logger.LogWarning("{Path} is already in the lake (offsets restarted: was the topic recreated?); landing as {Renamed}", final, renamed);
+                final = renamed;
+            }
             var temp = final + LakeLayout.TempSuffix;
             var bytes = file.WriteTemp(storage, temp);
             renames.Add((temp, final));

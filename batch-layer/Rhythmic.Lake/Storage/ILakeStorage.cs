@@ -19,6 +19,9 @@ public interface ILakeStorage
     /// <summary>Opens a file for reading (seekable).</summary>
     Stream OpenRead(string path);
 
+    /// <summary>Whether a file exists.</summary>
+    bool Exists(string path);
+
     /// <summary>The size of a file in bytes.</summary>
     long Length(string path);
 

@@ -37,6 +37,8 @@ public sealed class LocalLakeStorage : ILakeStorage
     public Stream OpenRead(string path)
         => new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.RandomAccess);
 
+    public bool Exists(string path) => File.Exists(FullPath(path));
+
     public long Length(string path) => new FileInfo(FullPath(path)).Length;
 
     public IEnumerable<string> List(string prefix)

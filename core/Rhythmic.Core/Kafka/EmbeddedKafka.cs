@@ -24,6 +24,23 @@ public sealed class EmbeddedKafka : IDisposable
         return new EmbeddedKafka(settings, cluster);
     }
 
+    /// <summary>
+    /// Forgets the offsets the platform's consumer groups stored against an earlier embedded cluster: this one starts
+    /// every partition at offset 0, and the old offsets would make the speed layer and the lander skip new messages.
+    /// </summary>
+    public async Task ForgetStoredOffsetsAsync(ILogger logger, CancellationToken ct)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(_settings.Postgres.EffectiveConnectionString);
+        await conn.OpenAsync(ct);
+        await using var cmd = new Npgsql.NpgsqlCommand(SqlResources.Read(typeof(EmbeddedKafka).Assembly, "core/forget_embedded_offsets.sql"), conn)
+        {
+            Parameters = { new() { Value = _settings.Speed.ConsumerGroup }, new() { Value = _settings.Lander.ConsumerGroup } },
+        };
+        var forgotten = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        if (forgotten > 0)
+            logger.LogInformation("Forgot {Count} offsets stored against an earlier embedded Kafka (this one starts every partition at 0)", forgotten);
+    }
+
     public void Dispose()
     {
         RuntimeState.RetractKafkaBootstrap(_settings, Cluster.BootstrapServers);

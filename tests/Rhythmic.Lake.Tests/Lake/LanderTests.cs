@@ -103,6 +103,35 @@ public sealed class LanderTests
     }
 
     [Fact]
+    public async Task Offsets_that_start_again_never_replace_a_landed_file()
+    {
+        await using var kit = await LakeTestKit.StartAsync(partitions: 1);
+        kit.ProduceListens(0, 10, hours: 0);
+        using (var stop = new CancellationTokenSource())
+        {
+            var run = kit.NewLander().RunAsync(stop.Token);
+            await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= 10, "the first landing");
+            stop.Cancel();
+            await run;
+        }
+        // As after an embedded Kafka restart: the stored offsets are forgotten and offsets 0..9 arrive again.
+        await TestPostgres.ExecAsync(kit.ConnectionString, "delete from lake.offsets");
+        using (var stop = new CancellationTokenSource())
+        {
+            var run = kit.NewLander().RunAsync(stop.Token);
+            await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= 20, "the second landing");
+            stop.Cancel();
+            await run;
+        }
+
+        var files = await kit.Manifest.FilesAsync(Topics.Listen, LakeTestKit.BaseHour);
+        Assert.Equal(2, files.Count);
+        Assert.All(files, f => Assert.Equal(10, f.RowCount));
+        Assert.All(files, f => Assert.True(kit.Storage.Exists(f.Path), f.Path));
+        Assert.NotEqual(files[0].Path, files[1].Path);
+    }
+
+    [Fact]
     public async Task Bad_events_become_dead_letters_with_their_reason_and_do_not_stop_landing()
     {
         await using var kit = await LakeTestKit.StartAsync(partitions: 1);

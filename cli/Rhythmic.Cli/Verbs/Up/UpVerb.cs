@@ -25,6 +25,7 @@ internal static class UpVerb
         try
         {
             using var kafka = ctx.Settings.Kafka.IsEmbedded ? EmbeddedKafka.Start(ctx.Settings, log) : null;
+            if (kafka is not null) await kafka.ForgetStoredOffsetsAsync(log, ct);
             var app = ServingHost.Build(ctx.Settings, UpComposition.AddLayers);
             log.LogInformation("Rhythmic is up: API at {Urls}", ctx.Settings.Serving.Urls);
             await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, ct);
