@@ -192,6 +192,8 @@ internal ref struct ChunkDecoder
                 if (defined > 0)
                 {
                     if (data.Length < 1) ThrowHelper.Corrupt("dictionary indices without a bit width");
+                    // An empty dictionary would make the bound below -1, which the decoder's unsigned check cannot enforce.
+                    if (_dictionary!.Count == 0) ThrowHelper.Corrupt("dictionary indices into an empty dictionary");
                     RleHybrid.Decode(data[1..], data[0], _indices.AsSpan(0, defined), _dictionary!.Count - 1, "dictionary indices");
                 }
                 Gather(_dictionary!, _indices.AsSpan(0, defined), n, nulls);

@@ -35,7 +35,8 @@ internal ref struct CompactReader(ReadOnlySpan<byte> data, string what)
         type = (byte)(b & 0x0F);
         if (type == CompactType.Stop) { id = 0; return false; }
         var delta = b >> 4;
-        id = delta != 0 ? (short)(_lastId + delta) : checked((short)ReadZigZag());
+        var wide = delta != 0 ? _lastId + delta : ReadZigZag();
+        id = wide is < short.MinValue or > short.MaxValue ? Fail<short>($"field id {wide} out of range") : (short)wide;
         _lastId = id;
         return true;
     }
