@@ -1,5 +1,12 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Rhythmic.Core;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Observability;
 
@@ -37,6 +44,54 @@ internal sealed class CliContext : IDisposable
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cts.Cancel();
         return cts.Token;
     }
+
+    /// <summary>
+    /// Runs a long-lived verb until Ctrl-C: prepares the platform's database first (starting the embedded cluster if it
+    /// is not running, applying migrations) and stops that cluster afterwards if this call started it.
+    /// </summary>
+    public async Task<int> RunWithDatabaseAsync(string category, CancellationToken invocation, Func<ILogger, CancellationToken, Task> body)
+    {
+        var ct = ShutdownToken(invocation);
+        var log = Logger(category);
+        var startedPg = await PlatformDatabase.PrepareAsync(Settings, log, ct);
+        try
+        {
+            await body(log, ct);
+            return 0;
+        }
+        finally
+        {
+            if (startedPg is not null) await startedPg.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Hosts a layer's background services until <paramref name="ct"/>; with <paramref name="metricsUrl"/>, also serves its /metrics there.</summary>
+    public async Task RunWorkersAsync(Action<IServiceCollection> addWorkers, string? metricsUrl, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(metricsUrl))
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.AddRhythmicConsole(Configuration);
+            builder.Services.AddSingleton(Settings);
+            addWorkers(builder.Services);
+            await builder.Build().RunAsync(ct);
+            return;
+        }
+        var web = WebApplication.CreateSlimBuilder();
+        web.WebHost.UseUrls(metricsUrl);
+        web.Logging.AddRhythmicConsole(Configuration);
+        web.Services.AddSingleton(Settings);
+        addWorkers(web.Services);
+        var app = web.Build();
+        app.MapGet("/metrics", () => Results.Text(MetricsRegistry.Default.Render(), "text/plain; version=0.0.4"));
+        await app.RunAsync(ct);
+    }
+
+    /// <summary>The option that lets a standalone service serve its own Prometheus metrics.</summary>
+    public static Option<string?> MetricsUrlOption() => new("--metrics-url")
+    {
+        Description = "Serve Prometheus metrics on this URL's /metrics (e.g. http://127.0.0.1:8481); by default only logs report them.",
+    };
 
     public void Dispose() => LoggerFactory.Dispose();
 }

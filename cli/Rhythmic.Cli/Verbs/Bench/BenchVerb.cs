@@ -13,7 +13,7 @@ internal static class BenchVerb
         command.Subcommands.Add(BenchWarehouse.Create());
         command.Subcommands.Add(BenchSpeed.Create());
         command.Subcommands.Add(BenchLake.Create());
-        command.SetAction(_ => command.Subcommands.Count == 0 ? NotYet.Say("bench", "benchmark suite") : ShowHelp(command));
+        command.SetAction(_ => ShowHelp(command));
         return command;
     }
 

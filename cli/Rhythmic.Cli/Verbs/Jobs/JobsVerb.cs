@@ -48,10 +48,7 @@ internal static class JobsVerb
     private static async Task<int> RunAsync(CancellationToken invocation)
     {
         using var ctx = CliContext.Load();
-        var ct = CliContext.ShutdownToken(invocation);
-        var log = ctx.Logger("Rhythmic.Jobs");
-        var startedPg = await PlatformDatabase.PrepareAsync(ctx.Settings, log, ct);
-        try
+        return await ctx.RunWithDatabaseAsync("Rhythmic.Jobs", invocation, async (log, ct) =>
         {
             var options = OrchestrationOptions.From(ctx.Settings);
             var node = await OrchestratorService.StartNodeAsync(options, WarehouseLoadRunner.Create(ctx.Settings, ctx.LoggerFactory), ctx.LoggerFactory, ct);
@@ -59,12 +56,7 @@ internal static class JobsVerb
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { }
             await node.Shutdown(waitForJobsToComplete: false, CancellationToken.None);
-            return 0;
-        }
-        finally
-        {
-            if (startedPg is not null) await startedPg.StopAsync(CancellationToken.None);
-        }
+        });
     }
 
     private static async Task<int> ListAsync(CancellationToken ct)

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Rhythmic.Core;
+using Microsoft.Extensions.Hosting;
 using Rhythmic.Serving;
 
 namespace Rhythmic.Cli.Verbs;
@@ -9,14 +9,12 @@ internal static class ServeVerb
 {
     public static Command Create()
     {
-        var command = new Command("serve", "Run the serving API (health, metrics, batch + speed views) alone.");
+        var command = new Command("serve", "Run the serving API (dashboard, health, metrics, batch + speed views) alone.");
         command.SetAction(async (_, invocation) =>
         {
             using var ctx = CliContext.Load();
-            var ct = CliContext.ShutdownToken(invocation);
-            await PlatformDatabase.PrepareAsync(ctx.Settings, ctx.Logger("Rhythmic.Serve"), ct);
-            await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(ServingHost.Build(ctx.Settings), ct);
-            return 0;
+            return await ctx.RunWithDatabaseAsync("Rhythmic.Serve", invocation,
+                (_, ct) => HostingAbstractionsHostExtensions.RunAsync(ServingHost.Build(ctx.Settings), ct));
         });
         return command;
     }

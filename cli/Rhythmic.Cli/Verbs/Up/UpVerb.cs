@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Rhythmic.Core;
 using Rhythmic.Core.Kafka;
 using Rhythmic.Serving;
 
@@ -12,28 +12,18 @@ internal static class UpVerb
     public static Command Create()
     {
         var command = new Command("up", "Run the whole platform in one process: embedded Kafka (unless configured), PostgreSQL, every layer and the serving API.");
-        command.SetAction((_, ct) => RunAsync(ct));
+        command.SetAction(async (_, invocation) =>
+        {
+            using var ctx = CliContext.Load();
+            return await ctx.RunWithDatabaseAsync("Rhythmic.Up", invocation, async (log, ct) =>
+            {
+                using var kafka = ctx.Settings.Kafka.IsEmbedded ? EmbeddedKafka.Start(ctx.Settings, log) : null;
+                if (kafka is not null) await kafka.ForgetStoredOffsetsAsync(log, ct);
+                var app = ServingHost.Build(ctx.Settings, UpComposition.AddLayers);
+                log.LogInformation("Rhythmic is up: API at {Urls}", ctx.Settings.Serving.Urls);
+                await HostingAbstractionsHostExtensions.RunAsync(app, ct);
+            });
+        });
         return command;
-    }
-
-    private static async Task<int> RunAsync(CancellationToken invocation)
-    {
-        using var ctx = CliContext.Load();
-        var ct = CliContext.ShutdownToken(invocation);
-        var log = ctx.Logger("Rhythmic.Up");
-        var startedPg = await PlatformDatabase.PrepareAsync(ctx.Settings, log, ct);
-        try
-        {
-            using var kafka = ctx.Settings.Kafka.IsEmbedded ? EmbeddedKafka.Start(ctx.Settings, log) : null;
-            if (kafka is not null) await kafka.ForgetStoredOffsetsAsync(log, ct);
-            var app = ServingHost.Build(ctx.Settings, UpComposition.AddLayers);
-            log.LogInformation("Rhythmic is up: API at {Urls}", ctx.Settings.Serving.Urls);
-            await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, ct);
-            return 0;
-        }
-        finally
-        {
-            if (startedPg is not null) await startedPg.StopAsync(CancellationToken.None);
-        }
     }
 }
