@@ -133,4 +133,21 @@ public sealed class HourReplaceTests
         Assert.Equal(t.AddMinutes(1), await w.ScalarAsync<DateTime>("select last_ts from dw.user_level_run where user_id = 8 and level = 'free'"));
         Assert.Equal(1, await w.ScalarAsync<long>("select count(distinct first_name) from dw.user_level_run where user_id = 8"));
     }
+
+    [Fact]
+    public async Task A_session_takes_the_user_of_its_first_logged_in_event_and_the_level_and_place_of_its_first_event()
+    {
+        var w = await StagedWarehouse.CreateAsync();
+        var t = H0.AddMinutes(10);
+        var s = new EventScript()
+            .Page(t, 70, null, "paid", "Home", place: 1).Page(t.AddMinutes(1), 70, null, "paid", "Login", place: 1)
+            .Page(t.AddMinutes(2), 70, 5, "free", "NextSong").Page(t.AddMinutes(3), 70, 6, "free", "NextSong");
+        await w.ReplaceAsync(s.Events);
+        Assert.Equal("5|paid|Austin|4|2", await w.ScalarAsync<string>("""
+            select u.user_id || '|' || f.level || '|' || l.city || '|' || f.events || '|' || f.listens
+            from dw.fact_session f join dw.dim_user u using (user_key) join dw.dim_location l using (location_key)
+            where f.session_id = 70
+            """));
+        Assert.Equal(t, await w.ScalarAsync<DateTime>("select start_ts from dw.fact_session where session_id = 70"));
+    }
 }

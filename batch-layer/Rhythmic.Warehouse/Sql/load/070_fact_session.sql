@@ -3,11 +3,16 @@
 -- replaced hours, those whose old row overlaps them, and those whose page views changed user row. The rebuild reads
 -- the union of the old rows' periods and the replaced hours, so a row always covers all loaded events of its session.
 -- user_key is that of the session's first logged-in event (0 if none); level and location those of its first event.
+-- Two inserts rather than one over a union: the union's hash was sized for every staged row. Old rows overlapping the
+-- hours end at or after the first of them: the end_ts index finds those instead of every session that started before.
 insert into dw.stg_session (session_id)
-select distinct e.session_id from dw.stg_event e join dw.stg_hour h on h.hour = e.hour
-union
-select s.session_id from dw.fact_session s join dw.stg_hour h
-  on s.start_ts < h.hour + interval '1 hour' and s.end_ts >= h.hour
+select distinct e.session_id from dw.stg_event e where e.hour in (select hour from dw.stg_hour)
+on conflict do nothing;
+
+insert into dw.stg_session (session_id)
+select s.session_id from dw.fact_session s
+where s.end_ts >= (select min(hour) from dw.stg_hour)
+  and exists (select 1 from dw.stg_hour h where s.start_ts < h.hour + interval '1 hour' and s.end_ts >= h.hour)
 on conflict do nothing;
 
 truncate dw.stg_window;
@@ -19,26 +24,33 @@ from dw.fact_session f join dw.stg_session s on s.session_id = f.session_id;
 
 delete from dw.fact_session f using dw.stg_session s where f.session_id = s.session_id;
 
+-- One sort of the sessions' events by (session_id, ts, item_in_session) serves everything: the first event is the one
+-- numbered 1, the first logged-in event the logged-in one with one logged-in event up to it, and the totals group the
+-- rows already in session order.
 with events as (
   select p.* from dw.fact_page_view p
   join dw.stg_session s on s.session_id = p.session_id
   cross join dw.stg_window w
   where p.ts >= w.lo and p.ts < w.hi
 ),
-firsts as (
-  select distinct on (session_id) session_id, date_key, time_key, level, location_key, ts
-  from events order by session_id, ts, item_in_session
+numbered as (
+  select session_id, date_key, time_key, level, location_key, user_key, ts, page,
+         row_number() over w as n,
+         count(*) filter (where user_key <> 0) over w as logged_in_so_far
+  from events
+  window w as (partition by session_id order by ts, item_in_session rows unbounded preceding)
 ),
-first_users as (
-  select distinct on (session_id) session_id, user_key
-  from events where user_key <> 0 order by session_id, ts, item_in_session
-),
-totals as (
-  select session_id, min(ts) as start_ts, max(ts) as end_ts, count(*) as events,
+sessions as (
+  select session_id,
+         max(date_key) filter (where n = 1) as date_key,
+         max(time_key) filter (where n = 1) as time_key,
+         coalesce(max(user_key) filter (where user_key <> 0 and logged_in_so_far = 1), 0) as user_key,
+         max(location_key) filter (where n = 1) as location_key,
+         max(level) filter (where n = 1) as level,
+         min(ts) as start_ts, max(ts) as end_ts, count(*) as events,
          count(*) filter (where page = 'NextSong') as listens
-  from events group by session_id
+  from numbered
+  group by session_id
 )
 insert into dw.fact_session (session_id, date_key, time_key, user_key, location_key, level, start_ts, end_ts, events, listens)
-select t.session_id, f.date_key, f.time_key, coalesce(u.user_key, 0), f.location_key, f.level, t.start_ts, t.end_ts,
-       t.events, t.listens
-from totals t join firsts f on f.session_id = t.session_id left join first_users u on u.session_id = t.session_id
+select session_id, date_key, time_key, user_key, location_key, level, start_ts, end_ts, events, listens from sessions
