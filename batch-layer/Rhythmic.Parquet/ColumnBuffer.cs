@@ -19,6 +19,11 @@ public sealed class ColumnBuffer
     internal byte[] Bytes = [];
     internal int[] Offsets = [0];
     internal int ByteLength;
+    // Dictionary-backed strings (set by the reader): Bytes and Offsets then hold distinct entries, EntryCount of them,
+    // and row i's bytes are entry Indices[i], so a dictionary page's bytes are kept once instead of copied per row.
+    internal bool Indexed;
+    internal int[] Indices = [];
+    internal int EntryCount;
 
     /// <summary>The column these values belong to.</summary>
     public ParquetColumn Column { get; }
@@ -38,7 +43,7 @@ public sealed class ColumnBuffer
     }
 
     /// <summary>Forgets every row, keeping the arrays for reuse.</summary>
-    public void Clear() { Count = 0; NullCount = 0; ByteLength = 0; }
+    public void Clear() { Count = 0; NullCount = 0; ByteLength = 0; Indexed = false; EntryCount = 0; }
 
     /// <summary>True when row <paramref name="row"/> is null.</summary>
     public bool IsNull(int row) => NullFlags is not null && NullFlags[CheckRow(row)];
@@ -57,7 +62,11 @@ public sealed class ColumnBuffer
     public double GetDouble(int row) => Doubles[CheckRow(row)];
     public bool GetBoolean(int row) => Bools[CheckRow(row)];
     /// <summary>The bytes of row <paramref name="row"/> (String or Binary columns); empty when null.</summary>
-    public ReadOnlySpan<byte> GetBytes(int row) => Bytes.AsSpan(Offsets[CheckRow(row)], Offsets[row + 1] - Offsets[row]);
+    public ReadOnlySpan<byte> GetBytes(int row)
+    {
+        var e = Indexed ? Indices[CheckRow(row)] : CheckRow(row);
+        return Bytes.AsSpan(Offsets[e], Offsets[e + 1] - Offsets[e]);
+    }
     /// <summary>The text of row <paramref name="row"/>, or null.</summary>
     public string? GetString(int row) => IsNull(row) ? null : Encoding.UTF8.GetString(GetBytes(row));
 
@@ -84,6 +93,7 @@ public sealed class ColumnBuffer
     public void AppendBytes(ReadOnlySpan<byte> value)
     {
         Expect(Storage.Bytes);
+        Materialize();
         var i = NextRow();
         EnsureBytes(value.Length);
         value.CopyTo(Bytes.AsSpan(ByteLength));
@@ -96,6 +106,7 @@ public sealed class ColumnBuffer
     {
         if (value is null) { AppendNull(); return; }
         Expect(Storage.Bytes);
+        Materialize();
         var i = NextRow();
         EnsureBytes(Encoding.UTF8.GetMaxByteCount(value.Length));
         ByteLength += Encoding.UTF8.GetBytes(value, Bytes.AsSpan(ByteLength));
@@ -106,6 +117,7 @@ public sealed class ColumnBuffer
     public void AppendNull()
     {
         if (!Column.Optional) throw new InvalidOperationException($"Column '{Column.Name}' is required and cannot hold a null.");
+        Materialize();
         var i = NextRow();
         NullFlags![i] = true;
         NullCount++;
@@ -172,6 +184,52 @@ public sealed class ColumnBuffer
         var size = Math.Max(Math.Max(256, Bytes.Length * 2L), (long)ByteLength + extra);
         if (size > Array.MaxLength) throw new InvalidOperationException($"Column '{Column.Name}' exceeds 2 GB; use smaller row groups.");
         Array.Resize(ref Bytes, (int)size);
+    }
+
+    /// <summary>Switches a string column the reader is filling to entries plus indices; rows decoded so far become entries of their own.</summary>
+    internal void BeginIndexed(int filled, int rows)
+    {
+        if (Indices.Length < rows) Indices = new int[rows];
+        for (var r = 0; r < filled; r++) Indices[r] = r;
+        EntryCount = filled;
+        Indexed = true;
+    }
+
+    /// <summary>Appends an entry (indexed mode) and returns its number.</summary>
+    internal int AddEntry(ReadOnlySpan<byte> value)
+    {
+        if (EntryCount + 2 > Offsets.Length) Array.Resize(ref Offsets, Math.Max(16, Offsets.Length * 2));
+        EnsureBytes(value.Length);
+        value.CopyTo(Bytes.AsSpan(ByteLength));
+        ByteLength += value.Length;
+        Offsets[EntryCount + 1] = ByteLength;
+        return EntryCount++;
+    }
+
+    /// <summary>Turns dictionary-backed rows back into one contiguous byte area (writers and appends need it).</summary>
+    internal void Materialize()
+    {
+        if (!Indexed) return;
+        long total = 0;
+        for (var r = 0; r < Count; r++) { var e = Indices[r]; total += Offsets[e + 1] - Offsets[e]; }
+        if (total > Array.MaxLength) throw new InvalidOperationException($"Column '{Column.Name}' exceeds 2 GB; use smaller row groups.");
+        var bytes = new byte[Math.Max(256, total)];
+        var offsets = new int[Count + 1];   // the capacity the null flags are known to have; appends grow both
+        var p = 0;
+        for (var r = 0; r < Count; r++)
+        {
+            var e = Indices[r];
+            var s = Offsets[e];
+            var len = Offsets[e + 1] - s;
+            Bytes.AsSpan(s, len).CopyTo(bytes.AsSpan(p));
+            p += len;
+            offsets[r + 1] = p;
+        }
+        Bytes = bytes;
+        Offsets = offsets;
+        ByteLength = p;
+        Indexed = false;
+        EntryCount = 0;
     }
 
     /// <summary>Sets the row count after a reader filled the arrays directly.</summary>

@@ -69,6 +69,7 @@ public sealed partial class ParquetWriter : IDisposable
                 throw new ArgumentException($"Column '{columns[i].Column.Name}' has {columns[i].Count} rows, column '{columns[0].Column.Name}' {rows}.", nameof(columns));
         }
         if (rows == 0) return;
+        foreach (var column in columns) column.Materialize();
         _chunk.Clear();
         var rg = new RowGroup { NumRows = rows };
         foreach (var column in columns)

@@ -20,6 +20,11 @@ internal ref struct ChunkDecoder
     private int _nulls;
     // The dictionary, as a ColumnBuffer of the column's type (required, so no null flags).
     private ColumnBuffer? _dictionary;
+    // String dictionaries live in the output buffer itself (ColumnBuffer.Indexed): the current dictionary's first entry,
+    // its size (-1 before any dictionary page) and the empty entry that null rows point at.
+    private int _dictBase;
+    private int _dictCount;
+    private int _nullEntry;
     private int[] _levels;
     private int[] _indices;
 
@@ -33,6 +38,7 @@ internal ref struct ChunkDecoder
         _rows = rows;
         _levels = [];
         _indices = [];
+        _dictCount = -1;
     }
 
     public void Decode()
@@ -164,10 +170,66 @@ internal ref struct ChunkDecoder
         var width = PlainWidth();
         var minBytes = width > 0 ? width : 4;
         if (count < 0 || (long)count * minBytes > data.Length) ThrowHelper.Corrupt($"a dictionary of {count} values does not fit its {data.Length}-byte page");
+        if (_column.Storage == Storage.Bytes) { DecodeStringDictionary(data, count); return; }
         var dict = new ColumnBuffer(_column with { Optional = false }, Math.Max(1, count));
         DecodePlain(data, dict, 0, count, null);
         dict.SetFilled(count, 0);
         _dictionary = dict;
+    }
+
+    /// <summary>Appends the dictionary's strings to the output buffer as entries, plus one empty entry for null rows.</summary>
+    private void DecodeStringDictionary(ReadOnlySpan<byte> data, int count)
+    {
+        if (!_into.Indexed) _into.BeginIndexed(_done, Math.Max(1, _rows));
+        _dictBase = _into.EntryCount;
+        var p = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (data.Length - p < 4) ThrowHelper.Corrupt("a string length runs past the page");
+            var len = BinaryPrimitives.ReadInt32LittleEndian(data[p..]);
+            p += 4;
+            if (len < 0 || len > data.Length - p) ThrowHelper.Corrupt($"a string of {len} bytes runs past the page");
+            _into.AddEntry(data.Slice(p, len));
+            p += len;
+        }
+        _nullEntry = _into.AddEntry([]);
+        _dictCount = count;
+    }
+
+    /// <summary>Dictionary indices of a string page straight into the output's row indices; null rows get the empty entry.</summary>
+    private readonly void DecodeStringIndices(ReadOnlySpan<byte> data, int n, int defined, bool[]? nulls)
+    {
+        var indices = _into.Indices.AsSpan(_done, n);
+        if (defined > 0)
+        {
+            if (data.Length < 1) ThrowHelper.Corrupt("dictionary indices without a bit width");
+            if (_dictCount == 0) ThrowHelper.Corrupt("dictionary indices into an empty dictionary");
+            RleHybrid.Decode(data[1..], data[0], indices[..defined], _dictCount - 1, "dictionary indices");
+            if (_dictBase != 0) foreach (ref var v in indices[..defined]) v += _dictBase;
+        }
+        if (nulls is null) return;
+        // Spread the defined values to their rows from the back, so the move happens in place.
+        var flags = nulls.AsSpan(_done, n);
+        var k = defined - 1;
+        for (var i = n - 1; i >= 0; i--) indices[i] = flags[i] ? _nullEntry : indices[k--];
+    }
+
+    /// <summary>A PLAIN page of a string column already holding a dictionary: each value becomes an entry of its own.</summary>
+    private readonly void DecodePlainEntries(ReadOnlySpan<byte> data, int n, bool[]? nulls)
+    {
+        var p = 0;
+        var indices = _into.Indices;
+        for (var i = 0; i < n; i++)
+        {
+            var row = _done + i;
+            if (nulls is not null && nulls[row]) { indices[row] = _nullEntry; continue; }
+            if (data.Length - p < 4) ThrowHelper.Corrupt("a string length runs past the page");
+            var len = BinaryPrimitives.ReadInt32LittleEndian(data[p..]);
+            p += 4;
+            if (len < 0 || len > data.Length - p) ThrowHelper.Corrupt($"a string of {len} bytes runs past the page");
+            indices[row] = _into.AddEntry(data.Slice(p, len));
+            p += len;
+        }
     }
 
     private readonly int PlainWidth() => _element.Type switch
@@ -182,8 +244,15 @@ internal ref struct ChunkDecoder
         var nulls = defined == n ? null : _into.NullFlags;
         switch (encoding)
         {
+            case PqEncoding.Plain when _into.Indexed:
+                DecodePlainEntries(data, n, nulls);
+                break;
             case PqEncoding.Plain:
                 DecodePlain(data, _into, _done, n, nulls);
+                break;
+            case PqEncoding.PlainDictionary or PqEncoding.RleDictionary when _column.Storage == Storage.Bytes:
+                if (_dictCount < 0) ThrowHelper.Corrupt("dictionary-encoded values without a dictionary page");
+                DecodeStringIndices(data, n, defined, nulls);
                 break;
             case PqEncoding.PlainDictionary or PqEncoding.RleDictionary:
             {
@@ -314,24 +383,7 @@ internal ref struct ChunkDecoder
                 break;
             }
             default:
-            {
-                var offsets = dict.Offsets;
-                for (var i = 0; i < n; i++)
-                {
-                    var row = start + i;
-                    if (nulls is null || !nulls[row])
-                    {
-                        var idx = indices[k++];
-                        var s = offsets[idx];
-                        var len = offsets[idx + 1] - s;
-                        _into.EnsureBytes(len);
-                        dict.Bytes.AsSpan(s, len).CopyTo(_into.Bytes.AsSpan(_into.ByteLength));
-                        _into.ByteLength += len;
-                    }
-                    _into.Offsets[row + 1] = _into.ByteLength;
-                }
-                break;
-            }
+                break;   // strings never get here: their dictionary lives in the output (DecodeStringIndices)
         }
     }
 }
