@@ -27,6 +27,7 @@ internal ref struct ChunkDecoder
     private int _nullEntry;
     private int[] _levels;
     private int[] _indices;
+    private byte[] _page;
 
     public ChunkDecoder(ReadOnlySpan<byte> chunk, int codec, SchemaElement element, ParquetColumn column, ColumnBuffer into, int rows)
     {
@@ -38,6 +39,7 @@ internal ref struct ChunkDecoder
         _rows = rows;
         _levels = [];
         _indices = [];
+        _page = [];
         _dictCount = -1;
     }
 
@@ -59,18 +61,16 @@ internal ref struct ChunkDecoder
                 switch (header.Type)
                 {
                     case PageType.DictionaryPage:
-                        DecodeDictionary(Decompress(body, header.UncompressedSize, out var owner), header.NumValues);
-                        Return(owner);
+                        DecodeDictionary(Decompress(body, header.UncompressedSize), header.NumValues);
                         break;
                     case PageType.DataPage:
                     {
                         CheckValues(header.NumValues);
-                        var data = Decompress(body, header.UncompressedSize, out var owner2);
+                        var data = Decompress(body, header.UncompressedSize);
                         var p = 0;
                         var defined = header.NumValues;
                         if (_column.Optional) defined = DecodeLevels(RleHybrid.LengthPrefixed(data, ref p, "definition levels"), header.NumValues);
                         DecodeValues(data[p..], header.Encoding, header.NumValues, defined);
-                        Return(owner2);
                         break;
                     }
                     case PageType.DataPageV2:
@@ -82,10 +82,8 @@ internal ref struct ChunkDecoder
                         var defined = header.NumValues;
                         if (_column.Optional) defined = DecodeLevels(body[..levelsLength], header.NumValues);
                         var values = body[levelsLength..];
-                        byte[]? owner3 = null;
-                        if (header.IsCompressed) values = Decompress(values, header.UncompressedSize - levelsLength, out owner3);
+                        if (header.IsCompressed) values = Decompress(values, header.UncompressedSize - levelsLength);
                         DecodeValues(values, header.Encoding, header.NumValues, defined);
-                        Return(owner3);
                         break;
                     }
                     default: break;   // index pages and unknown kinds carry no values
@@ -96,6 +94,7 @@ internal ref struct ChunkDecoder
         {
             if (_levels.Length > 0) ArrayPool<int>.Shared.Return(_levels);
             if (_indices.Length > 0) ArrayPool<int>.Shared.Return(_indices);
+            if (_page.Length > 0) ArrayPool<byte>.Shared.Return(_page);
         }
         _into.SetFilled(_rows, _nulls);
     }
@@ -105,14 +104,8 @@ internal ref struct ChunkDecoder
         if (n > _rows - _done) ThrowHelper.Corrupt($"pages hold more than the row group's {_rows} values");
     }
 
-    private static void Return(byte[]? owner)
+    private ReadOnlySpan<byte> Decompress(ReadOnlySpan<byte> body, int uncompressedSize)
     {
-        if (owner is not null) ArrayPool<byte>.Shared.Return(owner);
-    }
-
-    private readonly ReadOnlySpan<byte> Decompress(ReadOnlySpan<byte> body, int uncompressedSize, out byte[]? owner)
-    {
-        owner = null;
         if (uncompressedSize < 0) ThrowHelper.Corrupt("negative page size");
         switch (_codec)
         {
@@ -123,11 +116,18 @@ internal ref struct ChunkDecoder
             {
                 // Snappy expands at most ~21x: a larger claim is corrupt and must not drive an allocation.
                 if (uncompressedSize > body.Length * 22L + 64) ThrowHelper.Corrupt($"a page claims {uncompressedSize} bytes from {body.Length} Snappy bytes");
-                byte[] result;
-                try { result = IronSnappy.Snappy.Decode(body); }
-                catch (Exception e) when (e is not ParquetFormatException) { throw new ParquetFormatException($"corrupt Snappy data: {e.Message}", e); }
-                if (result.Length != uncompressedSize) ThrowHelper.Corrupt($"a page decompressed to {result.Length} bytes, not {uncompressedSize}");
-                return result;
+                var declared = SnappyDecoder.DecodedLength(body, out _);
+                if (declared != uncompressedSize) ThrowHelper.Corrupt($"a page decompressed to {declared} bytes, not {uncompressedSize}");
+                // One page buffer per chunk, reused by every page: pages are consumed before the next is decompressed.
+                if (_page.Length < uncompressedSize)
+                {
+                    if (_page.Length > 0) ArrayPool<byte>.Shared.Return(_page);
+                    _page = [];
+                    _page = ArrayPool<byte>.Shared.Rent(Math.Max(4096, uncompressedSize));
+                }
+                var page = _page.AsSpan(0, uncompressedSize);
+                SnappyDecoder.Decode(body, page);
+                return page;
             }
             default:
                 return ThrowHelper.Corrupt<byte[]>($"compression codec {CodecName(_codec)} is not supported (only SNAPPY and UNCOMPRESSED)");
