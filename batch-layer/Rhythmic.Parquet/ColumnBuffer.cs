@@ -178,6 +178,26 @@ public sealed class ColumnBuffer
         if (_storage == Storage.Bytes && Offsets.Length < rows + 1) Array.Resize(ref Offsets, rows + 1);
     }
 
+    /// <summary>
+    /// Like <see cref="Reserve"/> for a buffer a reader is about to overwrite whole (after <see cref="Clear"/>): grown
+    /// arrays are neither copied nor zeroed, since the decoder writes every row's slot (nulls included).
+    /// </summary>
+    internal void ReserveForRead(int rows)
+    {
+        if (Column.Optional && (NullFlags is null || NullFlags.Length < rows)) NullFlags = GC.AllocateUninitializedArray<bool>(rows);
+        switch (_storage)
+        {
+            case Storage.Int64: if (Longs.Length < rows) Longs = GC.AllocateUninitializedArray<long>(rows); break;
+            case Storage.Int32: if (Ints.Length < rows) Ints = GC.AllocateUninitializedArray<int>(rows); break;
+            case Storage.Double: if (Doubles.Length < rows) Doubles = GC.AllocateUninitializedArray<double>(rows); break;
+            case Storage.Boolean: if (Bools.Length < rows) Bools = GC.AllocateUninitializedArray<bool>(rows); break;
+            default:
+                if (Offsets.Length < rows + 1) Offsets = GC.AllocateUninitializedArray<int>(rows + 1);
+                Offsets[0] = 0;
+                break;
+        }
+    }
+
     internal void EnsureBytes(int extra)
     {
         if (ByteLength + extra <= Bytes.Length) return;
@@ -189,7 +209,7 @@ public sealed class ColumnBuffer
     /// <summary>Switches a string column the reader is filling to entries plus indices; rows decoded so far become entries of their own.</summary>
     internal void BeginIndexed(int filled, int rows)
     {
-        if (Indices.Length < rows) Indices = new int[rows];
+        if (Indices.Length < rows) Indices = GC.AllocateUninitializedArray<int>(rows);   // every slot is written before it is read
         for (var r = 0; r < filled; r++) Indices[r] = r;
         EntryCount = filled;
         Indexed = true;

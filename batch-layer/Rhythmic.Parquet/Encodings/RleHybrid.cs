@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Rhythmic.Parquet.Thrift;
 
 namespace Rhythmic.Parquet.Encodings;
@@ -118,21 +120,91 @@ internal static class RleHybrid
                 var src = input.Slice(pos, byteCount);
                 pos += byteCount;
                 if (bitWidth == 0) { output.Slice(filled, count).Clear(); filled += count; continue; }
-                ulong acc = 0;
-                var bits = 0;
-                var sp = 0;
-                for (var k = 0; k < count; k++)
+                Unpack(src, bitWidth, output.Slice(filled, count), maxValue, what);
+                filled += count;
+            }
+        }
+    }
+
+    /// <summary>Bit-packed values (LSB first) of <paramref name="bitWidth"/> bits; src holds at least the bytes of dst.Length values.</summary>
+    private static void Unpack(ReadOnlySpan<byte> src, int bitWidth, Span<int> dst, int maxValue, string what)
+    {
+        var mask = bitWidth == 32 ? uint.MaxValue : (1u << bitWidth) - 1;
+        var count = dst.Length;
+        // Value k starts at bit k*w; while 8 bytes from its first byte lie inside src, one unaligned read holds it
+        // (shift <= 7, width <= 32). The bound is computed from src.Length, so the reads below need no checks.
+        var fast = src.Length >= 8 ? (int)Math.Min(count, ((long)src.Length - 8) * 8 / bitWidth + 1) : 0;
+        ref var s0 = ref MemoryMarshal.GetReference(src);
+        ref var d0 = ref MemoryMarshal.GetReference(dst);
+        uint seen = 0;
+        long bit = 0;
+        for (var k = 0; k < fast; k++, bit += bitWidth)
+        {
+            var word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref s0, (nint)(bit >> 3)));
+            var v = (uint)(word >> (int)(bit & 7)) & mask;
+            seen = Math.Max(seen, v);
+            Unsafe.Add(ref d0, k) = (int)v;
+        }
+        for (var k = fast; k < count; k++, bit += bitWidth)
+        {
+            var b = (int)(bit >> 3);
+            var shift = (int)(bit & 7);
+            var bytes = (shift + bitWidth + 7) >> 3;
+            ulong word = 0;
+            for (var j = 0; j < bytes; j++) word |= (ulong)src[b + j] << (8 * j);
+            var v = (uint)(word >> shift) & mask;
+            seen = Math.Max(seen, v);
+            dst[k] = (int)v;
+        }
+        // One check per run: the largest value decides.
+        if (seen > (uint)maxValue) ThrowHelper.Corrupt($"{what}: value {(int)seen} exceeds {maxValue}.");
+    }
+
+    /// <summary>
+    /// Definition levels of a flat optional column (bit width 1) straight into null flags; returns the defined count.
+    /// Long runs of present values, the common case, become one Fill.
+    /// </summary>
+    public static int DecodeNullFlags(ReadOnlySpan<byte> input, Span<bool> nulls, string what)
+    {
+        var pos = 0;
+        var filled = 0;
+        var defined = 0;
+        while (filled < nulls.Length)
+        {
+            var header = ReadVarint(input, ref pos, what);
+            if ((header & 1) == 0)
+            {
+                var count = header >> 1;
+                if (count == 0) ThrowHelper.Corrupt($"{what}: empty RLE run.");
+                if (pos >= input.Length) ThrowHelper.Corrupt($"{what}: truncated RLE run.");
+                int value = input[pos++];
+                if (value > 1) ThrowHelper.Corrupt($"{what}: value {value} exceeds 1.");
+                var take = (int)Math.Min(count, (ulong)(nulls.Length - filled));
+                nulls.Slice(filled, take).Fill(value == 0);
+                defined += value * take;
+                filled += take;
+            }
+            else
+            {
+                var groups = header >> 1;
+                if (groups == 0 || groups > int.MaxValue / 8) ThrowHelper.Corrupt($"{what}: bit-packed run of {groups} groups is invalid.");
+                var count = (int)Math.Min(groups * 8, (ulong)(nulls.Length - filled));
+                var needed = (count + 7) / 8;
+                if (needed > input.Length - pos) ThrowHelper.Corrupt($"{what}: truncated bit-packed run.");
+                var byteCount = (int)Math.Min(groups, (ulong)(input.Length - pos));
+                var src = input.Slice(pos, needed);
+                pos += byteCount;
+                var dst = nulls.Slice(filled, count);
+                for (var k = 0; k < dst.Length; k++)
                 {
-                    while (bits < bitWidth) { acc |= (ulong)src[sp++] << bits; bits += 8; }
-                    var v = (int)(acc & mask);
-                    acc >>= bitWidth;
-                    bits -= bitWidth;
-                    if ((uint)v > (uint)maxValue) ThrowHelper.Corrupt($"{what}: value {v} exceeds {maxValue}.");
-                    output[filled + k] = v;
+                    var present = (src[k >> 3] >> (k & 7)) & 1;
+                    dst[k] = present == 0;
+                    defined += present;
                 }
                 filled += count;
             }
         }
+        return defined;
     }
 
     private static ulong ReadVarint(ReadOnlySpan<byte> input, ref int pos, string what)

@@ -25,7 +25,6 @@ internal ref struct ChunkDecoder
     private int _dictBase;
     private int _dictCount;
     private int _nullEntry;
-    private int[] _levels;
     private int[] _indices;
     private byte[] _page;
 
@@ -37,7 +36,6 @@ internal ref struct ChunkDecoder
         _column = column;
         _into = into;
         _rows = rows;
-        _levels = [];
         _indices = [];
         _page = [];
         _dictCount = -1;
@@ -46,7 +44,7 @@ internal ref struct ChunkDecoder
     public void Decode()
     {
         _into.Clear();
-        _into.Reserve(Math.Max(1, _rows));
+        _into.ReserveForRead(Math.Max(1, _rows));
         var pos = 0;
         var header = new PageHeader();
         try
@@ -92,7 +90,6 @@ internal ref struct ChunkDecoder
         }
         finally
         {
-            if (_levels.Length > 0) ArrayPool<int>.Shared.Return(_levels);
             if (_indices.Length > 0) ArrayPool<int>.Shared.Return(_indices);
             if (_page.Length > 0) ArrayPool<byte>.Shared.Return(_page);
         }
@@ -142,17 +139,7 @@ internal ref struct ChunkDecoder
     /// <summary>Definition levels of an optional column: sets the null flags of this page's rows; returns the defined count.</summary>
     private int DecodeLevels(ReadOnlySpan<byte> data, int n)
     {
-        Rent(ref _levels, n);
-        var levels = _levels.AsSpan(0, n);
-        RleHybrid.Decode(data, 1, levels, 1, "definition levels");
-        var flags = _into.NullFlags!.AsSpan(_done, n);
-        var defined = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var present = levels[i];
-            flags[i] = present == 0;
-            defined += present;
-        }
+        var defined = RleHybrid.DecodeNullFlags(data, _into.NullFlags.AsSpan(_done, n), "definition levels");
         _nulls += n - defined;
         return defined;
     }
