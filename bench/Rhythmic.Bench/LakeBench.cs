@@ -128,21 +128,5 @@ public static class LakeBench
 
     /// <summary>The time in ms of the last statement, run by DuckDB with one thread.</summary>
     private static async Task<double> DuckAsync(string[] statements, CancellationToken ct)
-    {
-        var dir = Path.Combine(RhythmicConfiguration.FindHome(), "tools", "duckdb");
-        var psi = new ProcessStartInfo("node", [Path.Combine(dir, "query.mjs"), "-"])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir,
-            Environment = { ["DUCKDB_THREADS"] = "1" },
-        };
-        using var process = Process.Start(psi)!;
-        await process.StandardInput.WriteAsync(string.Join("\n;;\n", statements));
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"DuckDB failed: {await stderr}");
-        var last = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
-        return JsonDocument.Parse(last).RootElement.GetProperty("__elapsed_ms").GetDouble();
-    }
+        => (await DuckDb.RunAsync(statements, ct, threads: 1)).LastStatementMs;
 }

@@ -63,7 +63,7 @@ public static class WarehouseBench
             ReportProfile(progress);
             // DuckDB's build runs with --loads-only too: on a shared machine its time is the yardstick that makes two runs comparable.
             progress("DuckDB build");
-            var duckBuild = await WarehouseDuckDb.RunAsync(
+            var duckBuild = await DuckDbWallAndLast(
                 [$"attach '{duckDb}' as w", "use w", .. Split(WarehouseSql.Read("bench/duckdb_build.sql").Replace("{lake}", lakeRoot)), "select 1"], ct);
             Add(new("full load (lake to facts)", full.Rows, fullSeconds, duckBuild.WallSeconds));
             if (loadsOnly) return lines;
@@ -87,7 +87,7 @@ public static class WarehouseBench
                     await using (var r = await cmd.ExecuteReaderAsync(ct)) while (await r.ReadAsync(ct)) { }
                     times.Add(watch.Elapsed.TotalSeconds);
                 }
-                var duck = await WarehouseDuckDb.RunAsync([$"attach '{duckDb}' as w (read_only)", "use w", duckSql, duckSql, duckSql], ct);
+                var duck = await DuckDbWallAndLast([$"attach '{duckDb}' as w (read_only)", "use w", duckSql, duckSql, duckSql], ct);
                 Add(new($"query: {parts[0]}", 0, times.Order().ElementAt(2), duck.LastStatementMs / 1000));
             }
             return lines;
@@ -115,5 +115,11 @@ public static class WarehouseBench
         await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<(double WallSeconds, double LastStatementMs)> DuckDbWallAndLast(IEnumerable<string> statements, CancellationToken ct)
+    {
+        var run = await DuckDb.RunAsync(statements, ct);
+        return (run.WallSeconds, run.LastStatementMs);
     }
 }
