@@ -61,9 +61,12 @@ public sealed class SpeedConsumerTests
         var events = TestEvents.Stream(3000, minutes: 4, seed: 4);
         h.StartConsumer();
         h.Produce(events.Take(1000));
+        await Wait.UntilAsync(async () => await h.StoredOffsetsAsync() >= 1000, "the events before the outage");
         h.Cluster.BrokerDown(1);
+        // Mid-stream: the next events are sent while broker 1 is down (the idempotent producer retries them until it is
+        // back); waiting for the consumer to progress here would race with which partitions broker 1 leads.
         var during = Task.Run(() => h.Produce(events.Skip(1000).Take(1000)));
-        await Wait.UntilAsync(async () => await h.StoredOffsetsAsync() >= 1000, "progress while broker 1 is down");
+        await Wait.UntilAsync(() => Task.FromResult(Volatile.Read(ref h.ProducedCount) >= 2000 || during.IsCompleted), "the producer to send while broker 1 is down");
         h.Cluster.BrokerUp(1);
         await during;
         h.Produce(events.Skip(2000));

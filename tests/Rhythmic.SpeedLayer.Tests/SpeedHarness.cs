@@ -18,7 +18,9 @@ internal sealed class SpeedHarness : IAsyncDisposable
     public required MockCluster Cluster { get; init; }
     public required IProducer<byte[], byte[]> Producer { get; init; }
     public SpeedSettings Settings { get; } = new() { ConsumerGroup = TestKafka.NewGroup("speed"), FlushIntervalMs = 100 };
-    public int Produced { get; private set; }
+    /// <summary>Messages handed to the producer so far (read it with Volatile.Read from other threads).</summary>
+    public int ProducedCount;
+    public int Produced => Volatile.Read(ref ProducedCount);
 
     public static async Task<SpeedHarness> StartAsync(int partitions = 2, int brokers = 1)
     {
@@ -47,7 +49,7 @@ internal sealed class SpeedHarness : IAsyncDisposable
         foreach (var (topic, key, value) in messages)
         {
             Producer.Produce(topic, new Message<byte[], byte[]> { Key = key, Value = value! }, r => { if (r.Error.IsError) Interlocked.Increment(ref failed); });
-            Produced++;
+            Interlocked.Increment(ref ProducedCount);
         }
         Assert.Equal(0, Producer.Flush(TimeSpan.FromSeconds(60)));
         Assert.Equal(0, failed);
