@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rhythmic.Core.Configuration;
-using Rhythmic.Core.Events;
 using Rhythmic.Core.Kafka;
 using Rhythmic.Lake.Storage;
 
@@ -22,8 +21,7 @@ public sealed class LanderService(RhythmicSettings settings, ILogger<LanderServi
             return;
         }
         await Task.Yield();
-        var bootstrap = RuntimeState.KafkaBootstrap(settings);
-        if (!settings.Kafka.IsEmbedded) await KafkaClients.EnsureTopicsAsync(bootstrap, Topics.All, settings.Kafka.Partitions);
+        var bootstrap = await KafkaClients.PlatformBootstrapAsync(settings);
         var lander = new Lander(LanderOptions.From(settings, bootstrap), new LocalLakeStorage(settings.PathOf(settings.Lake.Root)),
             new LakeManifest(settings.Postgres.EffectiveConnectionString), logger);
         await lander.RunAsync(stoppingToken);

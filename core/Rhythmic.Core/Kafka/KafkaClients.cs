@@ -1,5 +1,7 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Rhythmic.Core.Configuration;
+using Rhythmic.Core.Events;
 
 namespace Rhythmic.Core.Kafka;
 
@@ -38,6 +40,17 @@ public static class KafkaClients
         FetchWaitMaxMs = 50,
         LogConnectionClose = false,
     };
+
+    /// <summary>
+    /// The platform's bootstrap servers (configured, or the running embedded cluster's), with the four topics created
+    /// first when the cluster is a real one (the embedded cluster creates its own).
+    /// </summary>
+    public static async Task<string> PlatformBootstrapAsync(RhythmicSettings settings)
+    {
+        var bootstrap = RuntimeState.KafkaBootstrap(settings);
+        if (!settings.Kafka.IsEmbedded) await EnsureTopicsAsync(bootstrap, Topics.All, settings.Kafka.Partitions);
+        return bootstrap;
+    }
 
     /// <summary>Creates each topic missing from a real cluster (the embedded one creates its topics itself).</summary>
     public static async Task EnsureTopicsAsync(string bootstrapServers, IEnumerable<string> topics, int partitions, short replication = 1)

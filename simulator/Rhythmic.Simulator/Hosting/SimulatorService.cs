@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rhythmic.Core.Configuration;
-using Rhythmic.Core.Events;
 using Rhythmic.Core.Kafka;
 using Rhythmic.Simulator.Sinks;
 
@@ -23,8 +22,7 @@ public sealed class SimulatorService(RhythmicSettings settings, ILogger<Simulato
             return;
         }
         await Task.Yield();
-        var bootstrap = RuntimeState.KafkaBootstrap(settings);
-        if (!settings.Kafka.IsEmbedded) await KafkaClients.EnsureTopicsAsync(bootstrap, Topics.All, settings.Kafka.Partitions);
+        var bootstrap = await KafkaClients.PlatformBootstrapAsync(settings);
         var options = new SimulationOptions
         {
             Continuous = true, From = DateTimeOffset.UtcNow, To = null, Users = s.UpUsers, Speed = s.Speed, Seed = s.Seed,

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Rhythmic.Core;
-using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
 using Rhythmic.Core.Kafka;
 using Rhythmic.Lake.Backfill;
@@ -33,9 +32,7 @@ internal static class SimulateSinks
             return LakeSink.Create(ctx.Settings, string.IsNullOrWhiteSpace(dir) ? null : ctx.Settings.PathOf(dir), to);
         }
         if (!string.IsNullOrWhiteSpace(outDir)) return new JsonLinesSink(ctx.Settings.PathOf(outDir));
-        var settings = ctx.Settings;
-        var bootstrap = RuntimeState.KafkaBootstrap(settings);
-        if (!settings.Kafka.IsEmbedded) await KafkaClients.EnsureTopicsAsync(bootstrap, Topics.All, settings.Kafka.Partitions);
+        var bootstrap = await KafkaClients.PlatformBootstrapAsync(ctx.Settings);
         ct.ThrowIfCancellationRequested();
         return new KafkaSink(bootstrap, ctx.Logger("Rhythmic.Simulate.Kafka"));
     }
