@@ -6,12 +6,9 @@ with manifest as (
   from lake.files
   group by hour
 ),
--- Live partitions are complete up to the smallest of their watermarks; a backfill (partition -1) wrote its history at
--- once, so it is complete up to its newest watermark and must not hold back the hours the landers add after it.
+-- How far every topic is complete: the lake's one rule (live partitions by the slowest, a backfill by its own end).
 watermark as (
-  select greatest(
-           (select min(watermark) from lake.watermarks where kafka_partition >= 0),
-           (select max(watermark) from lake.watermarks where kafka_partition < 0)) as low_watermark
+  select lake.complete_watermark() as low_watermark
 )
 select m.hour, m.files, m.events, m.manifest_digest,
        coalesce(m.hour + interval '1 hour' <= w.low_watermark, false) as is_complete,
