@@ -15,9 +15,6 @@ public static class KafkaNative
     private static string? _loadedPath;
     private static IntPtr _handle;
 
-    /// <summary>Path of the loaded library (after <see cref="EnsureLoaded"/>).</summary>
-    public static string LoadedPath => EnsureLoaded();
-
     /// <summary>Loads librdkafka once per process and returns its path.</summary>
     public static string EnsureLoaded()
     {
