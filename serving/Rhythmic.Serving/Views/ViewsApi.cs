@@ -51,12 +51,12 @@ internal static class ViewsApi
     /// <summary>Parses an ISO 8601 UTC window; defaults to the last <paramref name="span"/>.</summary>
     private static bool TryWindow(string? from, string? to, TimeSpan span, out DateTime start, out DateTime end, out IResult problem)
     {
+        start = default;
         end = DateTime.UtcNow;
-        start = end - span;
         problem = Results.Ok();
         if (to is not null && !TryUtc(to, out end)) { problem = Results.BadRequest(new { error = $"'to' is not an ISO 8601 time: {to}" }); return false; }
-        if (from is not null && !TryUtc(from, out start)) { problem = Results.BadRequest(new { error = $"'from' is not an ISO 8601 time: {from}" }); return false; }
-        else if (from is null) start = end - span;
+        if (from is null) start = end - span;
+        else if (!TryUtc(from, out start)) { problem = Results.BadRequest(new { error = $"'from' is not an ISO 8601 time: {from}" }); return false; }
         if (end <= start) { problem = Results.BadRequest(new { error = "'from' must be before 'to'" }); return false; }
         if (end - start > TimeSpan.FromDays(400)) { problem = Results.BadRequest(new { error = "the window may span at most 400 days" }); return false; }
         return true;
