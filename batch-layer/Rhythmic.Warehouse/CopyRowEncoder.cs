@@ -116,6 +116,12 @@ internal sealed class CopyRowEncoder
     /// <summary>A timestamptz given as microseconds since the Unix epoch (UTC).</summary>
     public void TimestampMicros(long unixMicros) => Int64(unixMicros - PostgresEpochMicros);
 
+    /// <summary>A date given as days since the Unix epoch.</summary>
+    public void Date(long unixDays) => Int32(checked((int)(unixDays - PostgresEpochDays)));
+
+    /// <summary>Days from the Unix epoch to PostgreSQL's (2000-01-01).</summary>
+    public const long PostgresEpochDays = 10_957;
+
     /// <summary>Microseconds since the Unix epoch of a UTC (or unspecified, taken as UTC) instant.</summary>
     public static long UnixMicros(DateTime t) => (t.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 

@@ -4,40 +4,85 @@ using Npgsql;
 namespace Rhythmic.Warehouse;
 
 /// <summary>
-/// Replaces whole hours of the warehouse inside the caller's transaction: stages the hours' events (binary COPY into
-/// dw.stg_event), then runs the set-based models of Sql/load in order. Nothing is visible until the caller commits, so
-/// a load stopped at any point leaves the warehouse as it was.
+/// Replaces whole hours of the warehouse inside the caller's transaction, in two passes over their events. The first
+/// (<see cref="DimensionPass"/>) stages each distinct song and place and the users' level runs, deletes the hours'
+/// facts and runs the dimension models of Sql/load. The second (<see cref="FactPass"/>) writes every fact by binary
+/// COPY straight into its table, keyed in memory, and counts the aggregates; then the sessions and aggregates the
+/// hours touch are rebuilt. Nothing is visible until the caller commits, so a load stopped at any point leaves the
+/// warehouse as it was.
 /// </summary>
 internal static class HourReplacer
 {
-    /// <summary>Replaces <paramref name="hours"/> (UTC) with the events <paramref name="stage"/> writes; returns the events staged.</summary>
+    /// <summary>Replaces <paramref name="hours"/> (UTC) with the events of <paramref name="source"/>; returns the events read.</summary>
     public static async Task<long> ReplaceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyCollection<DateTime> hours,
-        Func<StagingWriter, CancellationToken, Task> stage, CancellationToken ct)
+        IEventSource source, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/clear.sql"), ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/begin.sql"), ct, hours.Select(AsUtc).ToArray());
-        LoadProfile.Add("000 stage clear", start);
+        LoadProfile.Add("0 stage clear", start);
+
         start = Stopwatch.GetTimestamp();
-        long rows;
-        await using (var writer = await StagingWriter.OpenAsync(conn, ct))
-        {
-            await stage(writer, ct);
-            await writer.CompleteAsync(ct);
-            rows = writer.Rows;
-        }
-        LoadProfile.Add("001 stage (decode + copy)", start);
+        var hourSet = new HourSet(hours.Select(AsUtc));
+        var dims = new DimensionPass(hourSet);
+        foreach (var topic in Cells.TopicOrder)
+            foreach (var block in source.Read(topic, DimensionPass.Wanted, ct))
+                dims.Add(block);
+        LoadProfile.Add("1a dimension pass (songs, places, runs)", start);
+        var keys = await dims.WriteAsync(conn, tx, ct);
+
+        var facts = new FactPass(hourSet, dims, keys, source is StagedEventSource staged ? staged.Counted : null);
+        await facts.CopyAsync(conn, source, ct);
+
         start = Stopwatch.GetTimestamp();
-        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/analyze.sql"), ct);
-        LoadProfile.Add("002 analyze staging", start);
-        foreach (var (name, sql) in WarehouseSql.LoadModels)
-        {
-            start = Stopwatch.GetTimestamp();
-            await WarehouseSql.ExecAsync(conn, tx, sql, ct);
-            LoadProfile.Add(name, start);
-        }
+        await facts.Aggregates.CopySessionPartsAsync(conn, ct);
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/070_fact_session.sql"), ct);
+        LoadProfile.Add("3 fact_session", start);
+
+        start = Stopwatch.GetTimestamp();
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/080_agg_minute.sql"), ct);
+        await facts.Aggregates.CopyMinutesAsync(conn, ct);
+        LoadProfile.Add("4a agg_minute", start);
+        start = Stopwatch.GetTimestamp();
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/081_agg_day_dates.sql"), ct);
+        var otherHours = OtherHoursOfTheirDays(hours);
+        if (otherHours.Length > 0) await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/081_agg_day_uncovered.sql"), ct, otherHours);
+        var (covered, uncovered) = await DaysAsync(conn, tx, ct);
+        if (uncovered > 0) await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/082_agg_day_rebuild.sql"), ct);
+        LoadProfile.Add("4b day aggregates: coverage, uncovered days", start);
+        start = Stopwatch.GetTimestamp();
+        await facts.Aggregates.CopyDaysAsync(conn, covered, ct);
+        LoadProfile.Add("4c day aggregates: covered days", start);
+        start = Stopwatch.GetTimestamp();
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/083_agg_artist_day.sql"), ct);
+        LoadProfile.Add("4d agg_artist_day", start);
+
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/clear.sql"), ct);
-        return rows;
+        return dims.Rows;
+    }
+
+    /// <summary>The hours of the replaced hours' dates that are not replaced.</summary>
+    private static DateTime[] OtherHoursOfTheirDays(IReadOnlyCollection<DateTime> hours)
+    {
+        var replaced = hours.Select(AsUtc).ToHashSet();
+        return replaced.Select(h => h.Date).Distinct()
+            .SelectMany(d => Enumerable.Range(0, 24).Select(i => DateTime.SpecifyKind(d.AddHours(i), DateTimeKind.Utc)))
+            .Where(h => !replaced.Contains(h)).Order().ToArray();
+    }
+
+    /// <summary>
+    /// The days (since the Unix epoch) whose every loaded event is in the replaced hours, whose day aggregates come
+    /// from the fact pass; and how many of the hours' days are not.
+    /// </summary>
+    private static async Task<(IReadOnlySet<long> Covered, int Uncovered)> DaysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var covered = new HashSet<long>();
+        var uncovered = 0;
+        await using var cmd = new NpgsqlCommand("select (day - date '1970-01-01')::bigint, covered from dw.stg_day", conn, tx);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            if (r.GetBoolean(1)) covered.Add(r.GetInt64(0)); else uncovered++;
+        return (covered, uncovered);
     }
 
     /// <summary>Takes the warehouse's load lock for the rest of <paramref name="tx"/> and sets the load's transaction settings.</summary>

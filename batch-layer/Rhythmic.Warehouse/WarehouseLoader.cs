@@ -19,9 +19,9 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
     private static readonly Counter LoadedEvents = MetricsRegistry.Default.Counter("rhythmic_warehouse_loaded_events_total", "Events loaded into the warehouse's facts.");
     private static readonly Counter LoadedHours = MetricsRegistry.Default.Counter("rhythmic_warehouse_loaded_hours_total", "Hours replaced in the warehouse.");
 
-    private readonly LakeStager _stager = new(settings.PathOf(settings.Lake.Root));
+    private readonly string _lakeRoot = settings.PathOf(settings.Lake.Root);
 
-    /// <summary>Rebuilds the warehouse from every complete hour of the lake, in one transaction.</summary>
+    /// <summary>Rebuilds the warehouse from every complete hour of the lake, in one transaction and one batch.</summary>
     public async Task<LoadResult> FullLoadAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -30,9 +30,8 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
         await HourReplacer.LockAsync(conn, tx, ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("full/truncate.sql"), ct);
         var hours = (await ManifestQueries.HoursAsync(conn, tx, ct)).Where(h => h.IsComplete).ToList();
-        var rows = 0L;
-        foreach (var day in ByDay(hours))
-            rows += await ReplaceAsync(conn, tx, day, "full", ct);
+        // One batch: the dimensions, sessions and day aggregates are each built once over the whole lake.
+        var rows = hours.Count == 0 ? 0 : await ReplaceAsync(conn, tx, hours, "full", ct);
         await tx.CommitAsync(ct);
         return Done("full", hours, rows, clock);
     }
@@ -63,8 +62,8 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
     private async Task<long> ReplaceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<LakeHour> hours, string kind, CancellationToken ct)
     {
         var files = await ManifestQueries.FilesAsync(conn, tx, hours.Select(h => h.Hour), ct);
-        var rows = await HourReplacer.ReplaceAsync(conn, tx, hours.Select(h => h.Hour).ToList(),
-            (writer, token) => _stager.StageAsync(files, writer, token), ct);
+        var source = new LakeFileSource(files.Select(f => (f.Topic, Path.Combine(_lakeRoot, f.Path))).ToList());
+        var rows = await HourReplacer.ReplaceAsync(conn, tx, hours.Select(h => h.Hour).ToList(), source, ct);
         var recordSql = WarehouseSql.Read("state/record_hour.sql");
         foreach (var h in hours)
             await WarehouseSql.ExecAsync(conn, tx, recordSql, ct, h.Hour, h.ManifestDigest, h.Files, h.Events, kind);

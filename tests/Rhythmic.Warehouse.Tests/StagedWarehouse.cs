@@ -21,14 +21,7 @@ internal sealed class StagedWarehouse
         await conn.OpenAsync();
         await using var tx = await conn.BeginTransactionAsync();
         await HourReplacer.LockAsync(conn, tx, default);
-        await HourReplacer.ReplaceAsync(conn, tx, hours, async (w, ct) =>
-        {
-            foreach (var e in list)
-            {
-                await w.WriteAsync(e, ct);
-                afterRow?.Invoke(w.Rows);
-            }
-        }, default);
+        await HourReplacer.ReplaceAsync(conn, tx, hours, new StagedEventSource(list) { AfterRow = afterRow }, default);
         await tx.CommitAsync();
     }
 

@@ -36,6 +36,9 @@ public sealed class EmbeddedPostgres
             "-c listen_addresses=127.0.0.1", $"-p {port}", "-c unix_socket_directories=''", "-c max_connections=200",
             "-c shared_buffers=512MB", "-c work_mem=64MB", "-c maintenance_work_mem=512MB", "-c max_wal_size=4GB",
             "-c checkpoint_timeout=15min", "-c max_locks_per_transaction=1024", "-c jit=off",
+            // A single local server with no replicas or WAL archive: minimal WAL lets a load write rows into a table
+            // created or truncated in its own transaction without logging them (they are synced at commit instead).
+            "-c wal_level=minimal", "-c max_wal_senders=0",
             .. durable ? Array.Empty<string>() : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"],
         ];
     }

@@ -1,12 +1,13 @@
 -- Model: fact_session. Grain: one row per session. Key: session_id.
--- Rebuilt from fact_page_view (which holds every event) for each session the load touches: those with events in the
--- replaced hours, those whose old row overlaps them, and those whose page views changed user row. The rebuild reads
--- the union of the old rows' periods and the replaced hours, so a row always covers all loaded events of its session.
--- user_key is that of the session's first logged-in event (0 if none); level and location those of its first event.
--- Two inserts rather than one over a union: the union's hash was sized for every staged row. Old rows overlapping the
--- hours end at or after the first of them: the end_ts index finds those instead of every session that started before.
+-- The fact pass counted each session's part in the replaced hours (dw.stg_session_part). A session with no row yet is
+-- inserted from its part as it is. Every other session the load touches is rebuilt from fact_page_view (which holds
+-- every event): those with a part and an old row, those whose old row overlaps the replaced hours, and those whose
+-- page views changed user row (055). The rebuild reads the union of the old rows' periods and the replaced hours, so a
+-- row always covers all loaded events of its session. user_key is that of the session's first logged-in event (0 if
+-- none); level and location those of its first event, in (ts, item_in_session) order. Old rows overlapping the hours
+-- end at or after the first of them: the end_ts index finds those instead of every session that started before.
 insert into dw.stg_session (session_id)
-select distinct e.session_id from dw.stg_event e where e.hour in (select hour from dw.stg_hour)
+select p.session_id from dw.stg_session_part p join dw.fact_session f on f.session_id = p.session_id
 on conflict do nothing;
 
 insert into dw.stg_session (session_id)
@@ -14,6 +15,11 @@ select s.session_id from dw.fact_session s
 where s.end_ts >= (select min(hour) from dw.stg_hour)
   and exists (select 1 from dw.stg_hour h where s.start_ts < h.hour + interval '1 hour' and s.end_ts >= h.hour)
 on conflict do nothing;
+
+insert into dw.fact_session (session_id, date_key, time_key, user_key, location_key, level, start_ts, end_ts, events, listens)
+select p.session_id, p.date_key, p.time_key, p.user_key, p.location_key, p.level, p.start_ts, p.end_ts, p.events, p.listens
+from dw.stg_session_part p
+where not exists (select 1 from dw.stg_session s where s.session_id = p.session_id);
 
 truncate dw.stg_window;
 

@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Npgsql;
+using Rhythmic.Parquet;
+using static Rhythmic.Warehouse.EventColumns;
+
+namespace Rhythmic.Warehouse;
+
+/// <summary>
+/// The first of a load's two passes over the replaced hours' events: numbers each distinct song and place (by their
+/// bytes, so only a new one becomes strings), remembers every row's numbers for the second pass, and collects the
+/// level runs of each user and hour (<see cref="LevelRunBuilder"/>). <see cref="WriteAsync"/> then stages these few
+/// rows and runs the dimension models, and reads back the keys the facts need.
+/// </summary>
+internal sealed class DimensionPass
+{
+    /// <summary>The columns the first pass reads.</summary>
+    public static readonly bool[] Wanted = Of(Ts, Level, City, Zip, State, Lon, Lat, UserId, FirstName, LastName, Gender, Registration, Artist, Song, Duration);
+
+    private const string LevelRunCopyCommand =
+        "copy dw.stg_level_run (hour, user_id, first_ts, last_ts, level, first_name, last_name, gender, registration) from stdin (format binary)";
+
+    private readonly HourSet _hours;
+    private readonly RefNumbers _songRefs = new();
+    private readonly RefNumbers _placeRefs = new();
+    private readonly List<(string Artist, string Title, double Duration)> _songs = [];
+    private readonly List<(string City, string State, string Zip, double Lat, double Lon)> _places = [];
+    private readonly LevelRunBuilder _runs = new();
+    private readonly Dictionary<long, UserStrings> _users = [];
+    private readonly List<(byte[] Utf8, string Value)> _levels = [];
+    private readonly StringCache _strings = new();
+
+    public DimensionPass(HourSet hours) => _hours = hours;
+
+    /// <summary>Each row's song number (0: none) and place number, in the order the rows were read.</summary>
+    public IntList SongRefs { get; } = new();
+    public IntList PlaceRefs { get; } = new();
+
+    /// <summary>Rows of the replaced hours read.</summary>
+    public long Rows { get; private set; }
+
+    public void Add(EventBlock block)
+    {
+        var c = block.Columns;
+        for (var row = 0; row < block.Count; row++)
+        {
+            var ts = Cells.Micros(c[Ts], row) ?? throw new InvalidDataException($"A {block.Topic} event has no ts.");
+            var hour = HourSet.HourOf(ts);
+            if (!_hours.Contains(hour)) continue;
+            SongRefs.Add(SongRef(c, row));
+            PlaceRefs.Add(PlaceRef(block.Topic, c, row));
+            if (c[UserId] is { } u && !u.IsNull(row) && c[Level] is { } lv && !lv.IsNull(row))
+            {
+                var userId = Cells.Long(u, row)!.Value;
+                ref var names = ref CollectionsMarshal.GetValueRefOrAddDefault(_users, userId, out _);
+                names ??= new UserStrings();
+                _runs.Add(hour, userId, ts, LevelOf(lv.GetBytes(row)),
+                    names.First.Of(c[FirstName], row, _strings), names.Last.Of(c[LastName], row, _strings), names.Gender.Of(c[Gender], row, _strings),
+                    Cells.Micros(c[Registration], row));
+            }
+            Rows++;
+        }
+    }
+
+    /// <summary>The song's number: 0 unless artist, title and duration are all present, as dim_song requires.</summary>
+    private int SongRef(ColumnBuffer?[] c, int row)
+    {
+        if (!Cells.Has(c[Artist], row) || !Cells.Has(c[Song], row) || Cells.Double(c[Duration], row) is not { } duration) return 0;
+        var artist = c[Artist]!.GetBytes(row);
+        var title = c[Song]!.GetBytes(row);
+        var number = _songRefs.Begin().Add(artist).Add(title).Add(duration).Number(out var added);
+        if (added) _songs.Add((_strings.Get(artist), _strings.Get(title), duration));
+        return number;
+    }
+
+    /// <summary>The place's number; every event has a full place (city, state, zip, lat, lon).</summary>
+    private int PlaceRef(string topic, ColumnBuffer?[] c, int row)
+    {
+        if (!Cells.Has(c[City], row) || !Cells.Has(c[State], row) || !Cells.Has(c[Zip], row)
+            || Cells.Double(c[Lat], row) is not { } lat || Cells.Double(c[Lon], row) is not { } lon)
+            throw new InvalidDataException($"A {topic} event lacks part of its place (city, state, zip, lat, lon).");
+        var city = c[City]!.GetBytes(row);
+        var state = c[State]!.GetBytes(row);
+        var zip = c[Zip]!.GetBytes(row);
+        var number = _placeRefs.Begin().Add(city).Add(state).Add(zip).Add(lat).Add(lon).Number(out var added);
+        if (added) _places.Add((_strings.Get(city), _strings.Get(state), _strings.Get(zip), lat, lon));
+        return number;
+    }
+
+    private string LevelOf(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var (bytes, value) in _levels)
+            if (utf8.SequenceEqual(bytes)) return value;
+        var level = _strings.Get(utf8);
+        _levels.Add((utf8.ToArray(), level));
+        return level;
+    }
+
+    /// <summary>
+    /// Stages the level runs, songs and places, runs the dimension models (dim_date and partitions, dim_song,
+    /// dim_location, user_level_run, dim_user, moving other hours' facts to changed user rows) after deleting the
+    /// replaced hours' facts, and returns the keys the facts take.
+    /// </summary>
+    public async Task<DimensionKeys> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var runs = new CopyRowEncoder(1 << 16);
+        runs.Header();
+        _runs.Encode(runs);
+        runs.Trailer();
+        LoadProfile.Add("1b level runs build", start);
+        start = Stopwatch.GetTimestamp();
+        await using (var copy = await conn.BeginRawBinaryCopyAsync(LevelRunCopyCommand, ct))
+            await copy.WriteAsync(runs.Written.ToArray(), ct);
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/songs.sql"), ct,
+            Enumerable.Range(1, _songs.Count).ToArray(), _songs.Select(k => k.Artist).ToArray(), _songs.Select(k => k.Title).ToArray(),
+            _songs.Select(k => k.Duration).ToArray());
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/places.sql"), ct,
+            Enumerable.Range(1, _places.Count).ToArray(), _places.Select(k => k.City).ToArray(), _places.Select(k => k.State).ToArray(),
+            _places.Select(k => k.Zip).ToArray(), _places.Select(k => k.Lat).ToArray(), _places.Select(k => k.Lon).ToArray());
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/analyze.sql"), ct);
+        LoadProfile.Add("1c stage runs, songs, places", start);
+        foreach (var (name, sql) in WarehouseSql.DimensionModels)
+        {
+            start = Stopwatch.GetTimestamp();
+            await WarehouseSql.ExecAsync(conn, tx, sql, ct);
+            LoadProfile.Add(name, start);
+        }
+        start = Stopwatch.GetTimestamp();
+        var keys = new DimensionKeys(await RefKeysAsync(conn, tx, "select song_ref, song_key from dw.stg_song", _songs.Count, ct),
+            await RefKeysAsync(conn, tx, "select place_ref, location_key from dw.stg_place", _places.Count, ct),
+            await UserVersions.ReadAsync(conn, tx, ct));
+        LoadProfile.Add("1d read keys", start);
+        return keys;
+    }
+
+    private static async Task<long[]> RefKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, int count, CancellationToken ct)
+    {
+        var keys = new long[count + 1];
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) keys[r.GetInt32(0)] = r.GetInt64(1);
+        return keys;
+    }
+
+    /// <summary>A user's name and gender as last read: the same bytes again give the same string without a lookup.</summary>
+    private sealed class UserStrings
+    {
+        public LastString First, Last, Gender;
+    }
+
+    private struct LastString
+    {
+        private byte[]? _utf8;
+        private string? _value;
+
+        public string? Of(ColumnBuffer? b, int row, StringCache strings)
+        {
+            if (b is null || b.IsNull(row)) return null;
+            var utf8 = b.GetBytes(row);
+            if (_utf8 is null || !utf8.SequenceEqual(_utf8))
+            {
+                _utf8 = utf8.ToArray();
+                _value = strings.Get(utf8);
+            }
+            return _value;
+        }
+    }
+}
+
+/// <summary>The keys of a load's songs and places by their numbers, and its users' dim_user rows.</summary>
+internal sealed record DimensionKeys(long[] SongKeys, long[] LocationKeys, UserVersions Users);
+
+/// <summary>
+/// The dim_user rows of the users a load touches (dw.stg_user), after the dimension models rebuilt them: for each
+/// user, its rows' valid_from (ascending, Unix microseconds), valid_to and keys, and its gender.
+/// </summary>
+internal sealed class UserVersions
+{
+    private readonly Dictionary<long, Entry> _users = [];
+
+    public int Count => _users.Count;
+
+    /// <summary>The key of the row of <paramref name="userId"/> valid at <paramref name="tsMicros"/>, or 0 when none is.</summary>
+    public long KeyAt(long userId, long tsMicros, out Entry? user)
+    {
+        if (!_users.TryGetValue(userId, out user)) return 0;
+        var from = user.ValidFrom;
+        var i = from.Length - 1;
+        while (i >= 0 && from[i] > tsMicros) i--;
+        return i >= 0 && tsMicros < user.ValidTo[i] ? user.Keys[i] : 0;
+    }
+
+    public static async Task<UserVersions> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var versions = new UserVersions();
+        await using var cmd = new NpgsqlCommand(WarehouseSql.Read("stage/user_versions.sql"), conn, tx);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<(long From, long To, long Key)>();
+        long current = 0;
+        string? gender = null;
+        while (await r.ReadAsync(ct))
+        {
+            var userId = r.GetInt64(0);
+            if (rows.Count > 0 && userId != current) { versions.Add(current, gender, rows); rows.Clear(); }
+            current = userId;
+            gender = r.IsDBNull(4) ? null : r.GetString(4);
+            rows.Add((r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)));
+        }
+        if (rows.Count > 0) versions.Add(current, gender, rows);
+        return versions;
+    }
+
+    private void Add(long userId, string? gender, List<(long From, long To, long Key)> rows)
+        => _users[userId] = new Entry(userId, gender, rows.Select(x => x.From).ToArray(), rows.Select(x => x.To).ToArray(), rows.Select(x => x.Key).ToArray());
+
+    public sealed record Entry(long UserId, string? Gender, long[] ValidFrom, long[] ValidTo, long[] Keys);
+}
+
+/// <summary>The hours (UTC, Unix microseconds of their start) a load replaces.</summary>
+internal sealed class HourSet(IEnumerable<DateTime> hours)
+{
+    private const long HourMicros = 3_600_000_000;
+    private readonly HashSet<long> _hours = hours.Select(CopyRowEncoder.UnixMicros).ToHashSet();
+    private long _last = long.MinValue;
+
+    public static long HourOf(long micros) => micros - ((micros % HourMicros) + HourMicros) % HourMicros;
+
+    public bool Contains(long hour)
+    {
+        if (hour == _last) return true;
+        if (!_hours.Contains(hour)) return false;
+        _last = hour;
+        return true;
+    }
+}
+
+/// <summary>A growable list of ints read back in order.</summary>
+internal sealed class IntList
+{
+    private int[] _items = new int[1024];
+
+    public int Count { get; private set; }
+
+    public void Add(int value)
+    {
+        if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
+        _items[Count++] = value;
+    }
+
+    public int this[int index] => _items[index];
+}
