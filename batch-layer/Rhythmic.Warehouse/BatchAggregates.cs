@@ -91,10 +91,10 @@ internal sealed class BatchAggregates
         return level;
     }
 
-    /// <summary>The sessions' parts, into dw.stg_session_part (fact_session's columns).</summary>
-    public Task CopySessionPartsAsync(NpgsqlConnection conn, CancellationToken ct)
+    /// <summary>The sessions' parts, into <paramref name="table"/>: dw.stg_session_part, or dw.fact_session itself while it is empty.</summary>
+    public Task CopySessionPartsAsync(NpgsqlConnection conn, string table, CancellationToken ct)
         => CopyPipeline.RunAsync(conn,
-            "copy dw.stg_session_part (session_id, date_key, time_key, user_key, location_key, level, start_ts, end_ts, events, listens) from stdin (format binary)",
+            $"copy {table} (session_id, date_key, time_key, user_key, location_key, level, start_ts, end_ts, events, listens) from stdin (format binary)",
             sink =>
             {
                 var r = sink.Rows;

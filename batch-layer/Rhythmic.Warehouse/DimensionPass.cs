@@ -1,16 +1,17 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Npgsql;
+using Rhythmic.Core.Events;
 using Rhythmic.Parquet;
 using static Rhythmic.Warehouse.EventColumns;
 
 namespace Rhythmic.Warehouse;
 
 /// <summary>
-/// The first of a load's two passes over the replaced hours' events: numbers each distinct song and place (by their
-/// bytes, so only a new one becomes strings), remembers every row's numbers for the second pass, and collects the
-/// level runs of each user and hour (<see cref="LevelRunBuilder"/>). <see cref="WriteAsync"/> then stages these few
-/// rows and runs the dimension models, and reads back the keys the facts need.
+/// The first of a load's two passes over the replaced hours' events, on two threads ("lanes": page views, and the
+/// other topics): each numbers the distinct songs and places it meets, remembers every row's numbers for the second
+/// pass, and collects the level runs of each user and hour. <see cref="WriteAsync"/> then stages these few rows (the
+/// lanes' numbers made one by an offset per lane), runs the dimension models, and reads back the keys the facts need.
 /// </summary>
 internal sealed class DimensionPass
 {
@@ -20,17 +21,119 @@ internal sealed class DimensionPass
     private const string LevelRunCopyCommand =
         "copy dw.stg_level_run (hour, user_id, first_ts, last_ts, level, first_name, last_name, gender, registration) from stdin (format binary)";
 
-    private readonly HourSet _hours;
+    private readonly DimensionLane[] _lanes;
+
+    public DimensionPass(HourSet hours)
+        => _lanes = [new DimensionLane(hours, [Topics.PageView]), new DimensionLane(hours, Topics.All.Where(t => t != Topics.PageView).ToArray())];
+
+    /// <summary>Events of the replaced hours read.</summary>
+    public long Rows => _lanes.Sum(l => l.Rows);
+
+    /// <summary>The lane that read <paramref name="topic"/>: the fact pass takes that row's numbers from it.</summary>
+    public DimensionLane LaneOf(string topic) => _lanes.Single(l => l.Topics.Contains(topic));
+
+    /// <summary>Reads every topic of <paramref name="source"/>, a lane per thread.</summary>
+    public void Read(IEventSource source, CancellationToken ct)
+    {
+        try
+        {
+            Parallel.ForEach(_lanes, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = _lanes.Length }, lane =>
+            {
+                foreach (var topic in Cells.TopicOrder.Where(lane.Topics.Contains))
+                    foreach (var block in source.Read(topic, Wanted, ct))
+                        lane.Add(block);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);   // the lane's own error, as one thread would have thrown it
+        }
+    }
+
+    /// <summary>
+    /// Stages the level runs, songs and places, runs the dimension models (dim_date and partitions, dim_song,
+    /// dim_location, user_level_run, dim_user, moving other hours' facts to changed user rows) after deleting the
+    /// replaced hours' facts, and returns the keys the facts take.
+    /// </summary>
+    public async Task<DimensionKeys> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var songs = new List<(string Artist, string Title, double Duration)>();
+        var places = new List<(string City, string State, string Zip, double Lat, double Lon)>();
+        foreach (var lane in _lanes)
+        {
+            lane.SongOffset = songs.Count;
+            lane.PlaceOffset = places.Count;
+            songs.AddRange(lane.Songs);
+            places.AddRange(lane.Places);
+        }
+        var runs = new CopyRowEncoder(1 << 16);
+        runs.Header();
+        var builder = _lanes[0].Runs;
+        foreach (var lane in _lanes.Skip(1)) builder.Absorb(lane.Runs);
+        builder.Encode(runs);
+        runs.Trailer();
+        LoadProfile.Add("1b level runs build", start);
+        start = Stopwatch.GetTimestamp();
+        await using (var copy = await conn.BeginRawBinaryCopyAsync(LevelRunCopyCommand, ct))
+            await copy.WriteAsync(runs.Written.ToArray(), ct);
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/songs.sql"), ct,
+            Enumerable.Range(1, songs.Count).ToArray(), songs.Select(k => k.Artist).ToArray(), songs.Select(k => k.Title).ToArray(),
+            songs.Select(k => k.Duration).ToArray());
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/places.sql"), ct,
+            Enumerable.Range(1, places.Count).ToArray(), places.Select(k => k.City).ToArray(), places.Select(k => k.State).ToArray(),
+            places.Select(k => k.Zip).ToArray(), places.Select(k => k.Lat).ToArray(), places.Select(k => k.Lon).ToArray());
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/analyze.sql"), ct);
+        LoadProfile.Add("1c stage runs, songs, places", start);
+        foreach (var (name, sql) in WarehouseSql.DimensionModels)
+        {
+            start = Stopwatch.GetTimestamp();
+            await WarehouseSql.ExecAsync(conn, tx, sql, ct);
+            LoadProfile.Add(name, start);
+        }
+        start = Stopwatch.GetTimestamp();
+        var keys = new DimensionKeys(await RefKeysAsync(conn, tx, "select song_ref, song_key from dw.stg_song", songs.Count, ct),
+            await RefKeysAsync(conn, tx, "select place_ref, location_key from dw.stg_place", places.Count, ct),
+            await UserVersions.ReadAsync(conn, tx, ct));
+        LoadProfile.Add("1d read keys", start);
+        return keys;
+    }
+
+    private static async Task<long[]> RefKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, int count, CancellationToken ct)
+    {
+        var keys = new long[count + 1];
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) keys[r.GetInt32(0)] = r.GetInt64(1);
+        return keys;
+    }
+}
+
+/// <summary>
+/// One thread of the dimension pass, over some topics: numbers each distinct song and place (by their bytes, so only a
+/// new one becomes strings), remembers every row's numbers, and collects the level runs (<see cref="LevelRunBuilder"/>).
+/// Its numbers start at 1; the pass adds the lane's offset when it merges the lanes.
+/// </summary>
+internal sealed class DimensionLane(HourSet hours, string[] topics)
+{
+    private readonly HourSet _hours = hours.Clone();
     private readonly RefNumbers _songRefs = new();
     private readonly RefNumbers _placeRefs = new();
-    private readonly List<(string Artist, string Title, double Duration)> _songs = [];
-    private readonly List<(string City, string State, string Zip, double Lat, double Lon)> _places = [];
-    private readonly LevelRunBuilder _runs = new();
     private readonly Dictionary<long, UserStrings> _users = [];
     private readonly List<(byte[] Utf8, string Value)> _levels = [];
     private readonly StringCache _strings = new();
 
-    public DimensionPass(HourSet hours) => _hours = hours;
+    public string[] Topics => topics;
+    public List<(string Artist, string Title, double Duration)> Songs { get; } = [];
+    public List<(string City, string State, string Zip, double Lat, double Lon)> Places { get; } = [];
+    public LevelRunBuilder Runs { get; } = new();
+
+    /// <summary>Added to this lane's song and place numbers (0: none stays 0) to make them the load's.</summary>
+    public int SongOffset { get; set; }
+    public int PlaceOffset { get; set; }
+
+    /// <summary>The next row the fact pass takes numbers for.</summary>
+    public int Cursor { get; set; }
 
     /// <summary>Each row's song number (0: none) and place number, in the order the rows were read.</summary>
     public IntList SongRefs { get; } = new();
@@ -54,7 +157,7 @@ internal sealed class DimensionPass
                 var userId = Cells.Long(u, row)!.Value;
                 ref var names = ref CollectionsMarshal.GetValueRefOrAddDefault(_users, userId, out _);
                 names ??= new UserStrings();
-                _runs.Add(hour, userId, ts, LevelOf(lv.GetBytes(row)),
+                Runs.Add(hour, userId, ts, LevelOf(lv.GetBytes(row)),
                     names.First.Of(c[FirstName], row, _strings), names.Last.Of(c[LastName], row, _strings), names.Gender.Of(c[Gender], row, _strings),
                     Cells.Micros(c[Registration], row));
             }
@@ -69,7 +172,7 @@ internal sealed class DimensionPass
         var artist = c[Artist]!.GetBytes(row);
         var title = c[Song]!.GetBytes(row);
         var number = _songRefs.Begin().Add(artist).Add(title).Add(duration).Number(out var added);
-        if (added) _songs.Add((_strings.Get(artist), _strings.Get(title), duration));
+        if (added) Songs.Add((_strings.Get(artist), _strings.Get(title), duration));
         return number;
     }
 
@@ -83,7 +186,7 @@ internal sealed class DimensionPass
         var state = c[State]!.GetBytes(row);
         var zip = c[Zip]!.GetBytes(row);
         var number = _placeRefs.Begin().Add(city).Add(state).Add(zip).Add(lat).Add(lon).Number(out var added);
-        if (added) _places.Add((_strings.Get(city), _strings.Get(state), _strings.Get(zip), lat, lon));
+        if (added) Places.Add((_strings.Get(city), _strings.Get(state), _strings.Get(zip), lat, lon));
         return number;
     }
 
@@ -94,53 +197,6 @@ internal sealed class DimensionPass
         var level = _strings.Get(utf8);
         _levels.Add((utf8.ToArray(), level));
         return level;
-    }
-
-    /// <summary>
-    /// Stages the level runs, songs and places, runs the dimension models (dim_date and partitions, dim_song,
-    /// dim_location, user_level_run, dim_user, moving other hours' facts to changed user rows) after deleting the
-    /// replaced hours' facts, and returns the keys the facts take.
-    /// </summary>
-    public async Task<DimensionKeys> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var runs = new CopyRowEncoder(1 << 16);
-        runs.Header();
-        _runs.Encode(runs);
-        runs.Trailer();
-        LoadProfile.Add("1b level runs build", start);
-        start = Stopwatch.GetTimestamp();
-        await using (var copy = await conn.BeginRawBinaryCopyAsync(LevelRunCopyCommand, ct))
-            await copy.WriteAsync(runs.Written.ToArray(), ct);
-        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/songs.sql"), ct,
-            Enumerable.Range(1, _songs.Count).ToArray(), _songs.Select(k => k.Artist).ToArray(), _songs.Select(k => k.Title).ToArray(),
-            _songs.Select(k => k.Duration).ToArray());
-        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/places.sql"), ct,
-            Enumerable.Range(1, _places.Count).ToArray(), _places.Select(k => k.City).ToArray(), _places.Select(k => k.State).ToArray(),
-            _places.Select(k => k.Zip).ToArray(), _places.Select(k => k.Lat).ToArray(), _places.Select(k => k.Lon).ToArray());
-        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/analyze.sql"), ct);
-        LoadProfile.Add("1c stage runs, songs, places", start);
-        foreach (var (name, sql) in WarehouseSql.DimensionModels)
-        {
-            start = Stopwatch.GetTimestamp();
-            await WarehouseSql.ExecAsync(conn, tx, sql, ct);
-            LoadProfile.Add(name, start);
-        }
-        start = Stopwatch.GetTimestamp();
-        var keys = new DimensionKeys(await RefKeysAsync(conn, tx, "select song_ref, song_key from dw.stg_song", _songs.Count, ct),
-            await RefKeysAsync(conn, tx, "select place_ref, location_key from dw.stg_place", _places.Count, ct),
-            await UserVersions.ReadAsync(conn, tx, ct));
-        LoadProfile.Add("1d read keys", start);
-        return keys;
-    }
-
-    private static async Task<long[]> RefKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, int count, CancellationToken ct)
-    {
-        var keys = new long[count + 1];
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) keys[r.GetInt32(0)] = r.GetInt64(1);
-        return keys;
     }
 
     /// <summary>A user's name and gender as last read: the same bytes again give the same string without a lookup.</summary>
@@ -222,7 +278,13 @@ internal sealed class HourSet(IEnumerable<DateTime> hours)
 {
     private const long HourMicros = 3_600_000_000;
     private readonly HashSet<long> _hours = hours.Select(CopyRowEncoder.UnixMicros).ToHashSet();
+
     private long _last = long.MinValue;
+
+    private HourSet(HashSet<long> hours, bool _) : this([]) => _hours = hours;
+
+    /// <summary>A copy for another thread (the set is shared, the last-hit cache is not).</summary>
+    public HourSet Clone() => new(_hours, true);
 
     public static long HourOf(long micros) => micros - ((micros % HourMicros) + HourMicros) % HourMicros;
 

@@ -27,7 +27,7 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
 
     private const int ChunkBytes = 1 << 20;
 
-    private int _row;
+    private long _rows;
     private long _hour = long.MinValue, _dateKey, _day;
 
     public BatchAggregates Aggregates { get; } = new();
@@ -49,8 +49,8 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
             }, ct);
             LoadProfile.Add($"2 facts {topic} (encode + copy)", start);
         }
-        if (_row != dims.SongRefs.Count)
-            throw new InvalidOperationException($"The fact pass read {_row} events where the dimension pass read {dims.SongRefs.Count}.");
+        if (_rows != dims.Rows)
+            throw new InvalidOperationException($"The fact pass read {_rows} events where the dimension pass read {dims.Rows}.");
     }
 
     private void Encode(EventBlock block, CopyPipeline.Sink sink)
@@ -58,15 +58,18 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
         var c = block.Columns;
         var r = sink.Rows;
         var a = Aggregates;
+        var lane = dims.LaneOf(block.Topic);
         for (var row = 0; row < block.Count; row++)
         {
             var ts = Cells.Micros(c[Ts], row)!.Value;
             var hour = HourSet.HourOf(ts);
             if (!hours.Contains(hour)) continue;
             if (hour != _hour) SetHour(hour);
-            var songRef = dims.SongRefs[_row];
-            var placeRef = dims.PlaceRefs[_row];
-            _row++;
+            var songRef = lane.SongRefs[lane.Cursor];
+            if (songRef != 0) songRef += lane.SongOffset;
+            var placeRef = lane.PlaceRefs[lane.Cursor] + lane.PlaceOffset;
+            lane.Cursor++;
+            _rows++;
             counted?.Invoke();
             var timeKey = (ts - _day * 86_400_000_000) / 1_000_000;
             var locationKey = keys.LocationKeys[placeRef];

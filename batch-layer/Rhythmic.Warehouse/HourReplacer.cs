@@ -25,9 +25,7 @@ internal static class HourReplacer
         start = Stopwatch.GetTimestamp();
         var hourSet = new HourSet(hours.Select(AsUtc));
         var dims = new DimensionPass(hourSet);
-        foreach (var topic in Cells.TopicOrder)
-            foreach (var block in source.Read(topic, DimensionPass.Wanted, ct))
-                dims.Add(block);
+        dims.Read(source, ct);
         LoadProfile.Add("1a dimension pass (songs, places, runs)", start);
         var keys = await dims.WriteAsync(conn, tx, ct);
 
@@ -35,8 +33,14 @@ internal static class HourReplacer
         await facts.CopyAsync(conn, source, ct);
 
         start = Stopwatch.GetTimestamp();
-        await facts.Aggregates.CopySessionPartsAsync(conn, ct);
-        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/070_fact_session.sql"), ct);
+        // Into an empty fact_session (a full load, or the first) every part is its session's row; otherwise 070 merges.
+        if (await IsEmptyAsync(conn, tx, "dw.fact_session", ct))
+            await facts.Aggregates.CopySessionPartsAsync(conn, "dw.fact_session", ct);
+        else
+        {
+            await facts.Aggregates.CopySessionPartsAsync(conn, "dw.stg_session_part", ct);
+            await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/070_fact_session.sql"), ct);
+        }
         LoadProfile.Add("3 fact_session", start);
 
         start = Stopwatch.GetTimestamp();
@@ -59,6 +63,12 @@ internal static class HourReplacer
 
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/clear.sql"), ct);
         return dims.Rows;
+    }
+
+    private static async Task<bool> IsEmptyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string table, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"select not exists (select 1 from {table})", conn, tx);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>The hours of the replaced hours' dates that are not replaced.</summary>

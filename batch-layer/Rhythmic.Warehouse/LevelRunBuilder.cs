@@ -17,6 +17,9 @@ internal sealed class LevelRunBuilder
     public void Add(long hourMicros, long userId, long tsMicros, string level, string? firstName, string? lastName, string? gender, long? registrationMicros)
         => _events.Add(new(hourMicros, userId, tsMicros, level, firstName, lastName, gender, registrationMicros));
 
+    /// <summary>Takes the events another builder collected (another thread's).</summary>
+    public void Absorb(LevelRunBuilder other) => _events.AddRange(other._events);
+
     /// <summary>The runs, in (hour, user, first_ts) order, encoded as dw.stg_level_run rows.</summary>
     public void Encode(CopyRowEncoder r)
     {
