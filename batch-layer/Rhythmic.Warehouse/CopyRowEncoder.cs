@@ -116,6 +116,9 @@ internal sealed class CopyRowEncoder
     /// <summary>A timestamptz given as microseconds since the Unix epoch (UTC).</summary>
     public void TimestampMicros(long unixMicros) => Int64(unixMicros - PostgresEpochMicros);
 
+    /// <summary>The timestamptz 'infinity'.</summary>
+    public void TimestampInfinity() => Int64(long.MaxValue);
+
     /// <summary>A date given as days since the Unix epoch.</summary>
     public void Date(long unixDays) => Int32(checked((int)(unixDays - PostgresEpochDays)));
 

@@ -18,8 +18,11 @@ internal sealed class DimensionPass
     /// <summary>The columns the first pass reads.</summary>
     public static readonly bool[] Wanted = Of(Ts, Level, City, Zip, State, Lon, Lat, UserId, FirstName, LastName, Gender, Registration, Artist, Song, Duration);
 
+    private const string VersionCopyCommand =
+        "copy dw.stg_user_version_new (user_id, level, valid_from, valid_to, first_name, last_name, gender, registration) from stdin (format binary)";
+
     private const string LevelRunCopyCommand =
-        "copy dw.stg_level_run (hour, user_id, first_ts, last_ts, level, first_name, last_name, gender, registration) from stdin (format binary)";
+        "copy dw.user_level_run (hour, user_id, first_ts, last_ts, level, first_name, last_name, gender, registration) from stdin (format binary)";
 
     private readonly DimensionLane[] _lanes;
 
@@ -67,16 +70,17 @@ internal sealed class DimensionPass
             songs.AddRange(lane.Songs);
             places.AddRange(lane.Places);
         }
-        var runs = new CopyRowEncoder(1 << 16);
-        runs.Header();
         var builder = _lanes[0].Runs;
         foreach (var lane in _lanes.Skip(1)) builder.Absorb(lane.Runs);
-        builder.Encode(runs);
-        runs.Trailer();
+        var runs = builder.Build();
         LoadProfile.Add("1b level runs build", start);
+
         start = Stopwatch.GetTimestamp();
-        await using (var copy = await conn.BeginRawBinaryCopyAsync(LevelRunCopyCommand, ct))
-            await copy.WriteAsync(runs.Written.ToArray(), ct);
+        var users = runs.Select(r => r.UserId).Distinct().ToList();
+        await CopyPipeline.RunAsync(conn, "copy dw.stg_user (user_id) from stdin (format binary)", sink =>
+        {
+            foreach (var u in users) { sink.Rows.StartRow(1); sink.Rows.Int64(u); }
+        }, ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/songs.sql"), ct,
             Enumerable.Range(1, songs.Count).ToArray(), songs.Select(k => k.Artist).ToArray(), songs.Select(k => k.Title).ToArray(),
             songs.Select(k => k.Duration).ToArray());
@@ -84,19 +88,46 @@ internal sealed class DimensionPass
             Enumerable.Range(1, places.Count).ToArray(), places.Select(k => k.City).ToArray(), places.Select(k => k.State).ToArray(),
             places.Select(k => k.Zip).ToArray(), places.Select(k => k.Lat).ToArray(), places.Select(k => k.Lon).ToArray());
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/analyze.sql"), ct);
-        LoadProfile.Add("1c stage runs, songs, places", start);
-        foreach (var (name, sql) in WarehouseSql.DimensionModels)
+        LoadProfile.Add("1c stage users, songs, places", start);
+        foreach (var model in new[] { "010_prepare", "020_dim_song", "030_dim_location", "040_user_level_run" })
+            await RunModelAsync(conn, tx, model, ct);
+
+        // dim_user's rows of the touched users, from their other runs and the new ones; the new runs join the others.
+        start = Stopwatch.GetTimestamp();
+        var versions = new UserVersionBuilder();
+        await using (var cmd = new NpgsqlCommand(WarehouseSql.Read("stage/user_runs.sql"), conn, tx))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                versions.Add(new LevelRunBuilder.Run(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4),
+                    r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7),
+                    r.IsDBNull(8) ? null : r.GetInt64(8)));
+        foreach (var run in runs) versions.Add(run);
+        await CopyPipeline.RunAsync(conn, LevelRunCopyCommand, sink =>
         {
-            start = Stopwatch.GetTimestamp();
-            await WarehouseSql.ExecAsync(conn, tx, sql, ct);
-            LoadProfile.Add(name, start);
-        }
+            foreach (var run in runs)
+            {
+                LevelRunBuilder.Encode(sink.Rows, [run]);
+                if (sink.Rows.Length >= 1 << 20) sink.Send();
+            }
+        }, ct);
+        await CopyPipeline.RunAsync(conn, VersionCopyCommand, sink => versions.Encode(sink.Rows), ct);
+        LoadProfile.Add("1e user runs and rows", start);
+        foreach (var model in new[] { "045_delete_hours", "050_dim_user", "055_fact_user_remap" })
+            await RunModelAsync(conn, tx, model, ct);
+
         start = Stopwatch.GetTimestamp();
         var keys = new DimensionKeys(await RefKeysAsync(conn, tx, "select song_ref, song_key from dw.stg_song", songs.Count, ct),
             await RefKeysAsync(conn, tx, "select place_ref, location_key from dw.stg_place", places.Count, ct),
             await UserVersions.ReadAsync(conn, tx, ct));
         LoadProfile.Add("1d read keys", start);
         return keys;
+    }
+
+    private static async Task RunModelAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string model, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read($"load/{model}.sql"), ct);
+        LoadProfile.Add($"warehouse/load/{model}.sql", start);
     }
 
     private static async Task<long[]> RefKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, int count, CancellationToken ct)

@@ -20,9 +20,16 @@ internal sealed class LevelRunBuilder
     /// <summary>Takes the events another builder collected (another thread's).</summary>
     public void Absorb(LevelRunBuilder other) => _events.AddRange(other._events);
 
-    /// <summary>The runs, in (hour, user, first_ts) order, encoded as dw.stg_level_run rows.</summary>
-    public void Encode(CopyRowEncoder r)
+    /// <summary>The runs, in (hour, user, first_ts) order, encoded as dw.user_level_run rows.</summary>
+    public static void Encode(CopyRowEncoder r, IEnumerable<Run> runs)
     {
+        foreach (var run in runs) Write(r, run);
+    }
+
+    /// <summary>The runs, in (hour, user, first_ts) order.</summary>
+    public List<Run> Build()
+    {
+        var runs = new List<Run>();
         var events = CollectionsMarshal.AsSpan(_events);
         events.Sort(static (a, b) => a.Hour != b.Hour ? a.Hour.CompareTo(b.Hour) : a.UserId != b.UserId ? a.UserId.CompareTo(b.UserId) : a.Ts.CompareTo(b.Ts));
         var i = 0;
@@ -49,9 +56,10 @@ internal sealed class LevelRunBuilder
                 k = j;
                 j = next;
             }
-            Write(r, run);
+            runs.Add(run);
             i = j;
         }
+        return runs;
     }
 
     private static void Write(CopyRowEncoder r, Run run)
@@ -88,11 +96,11 @@ internal sealed class LevelRunBuilder
         }
     }
 
-    private readonly record struct Observation(long Hour, long UserId, long Ts, string Level, string? FirstName, string? LastName, string? Gender, long? Registration);
+    internal readonly record struct Observation(long Hour, long UserId, long Ts, string Level, string? FirstName, string? LastName, string? Gender, long? Registration);
 
-    private readonly record struct Run(long Hour, long UserId, long FirstTs, long LastTs, string Level, string? FirstName, string? LastName, string? Gender, long? Registration)
+    internal readonly record struct Run(long Hour, long UserId, long FirstTs, long LastTs, string Level, string? FirstName, string? LastName, string? Gender, long? Registration)
     {
-        public Run With(Observation e) => this with
+        internal Run With(Observation e) => this with
         {
             FirstName = Max(FirstName, e.FirstName), LastName = Max(LastName, e.LastName), Gender = Max(Gender, e.Gender),
             Registration = Registration is { } r && e.Registration is { } s ? Math.Max(r, s) : Registration ?? e.Registration,

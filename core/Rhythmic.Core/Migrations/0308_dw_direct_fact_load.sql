@@ -12,3 +12,19 @@ create unlogged table dw.stg_day (
   end_ts   timestamptz not null,
   covered  boolean not null
 );
+
+-- The dim_user rows of the users a load touches, built by the loader from all their level runs (UserVersionBuilder.cs)
+-- and keyed by Sql/load/050_dim_user.sql.
+create unlogged table dw.stg_user_version_new (
+  user_id      bigint not null,
+  level        text not null,
+  valid_from   timestamptz not null,
+  valid_to     timestamptz not null,
+  first_name   text,
+  last_name    text,
+  gender       text,
+  registration timestamptz
+);
+
+-- The loader copies the replaced hours' level runs straight into dw.user_level_run.
+drop table dw.stg_level_run;

@@ -1,46 +1,20 @@
 -- Model: dim_user. Grain: one row per user and maximal run of one level at event time (SCD type 2).
 -- Key: user_key = dw.key64(user_id @ epoch ms of valid_from). Rebuilt, for the users the load touches, from all their
--- runs in dw.user_level_run: adjacent runs of the same level (across hours) merge, each row is valid from its first
--- event to the next row's first event, so every event of the user falls in exactly one row.
+-- runs (dw.user_level_run): adjacent runs of the same level (across hours) merge, each row is valid from its first
+-- event to the next row's first event, so every event of the user falls in exactly one row; name, gender and
+-- registration are those of the user's latest run. The loader builds these rows from the runs
+-- (UserVersionBuilder.cs) into dw.stg_user_version_new; this replaces the users' rows with them and keys them.
 insert into dw.stg_user_version (user_key, user_id, valid_from, valid_to)
 select d.user_key, d.user_id, d.valid_from, d.valid_to
 from dw.dim_user d join dw.stg_user s on s.user_id = d.user_id;
 
 delete from dw.dim_user d using dw.stg_user s where d.user_id = s.user_id;
 
-with runs as (
-  select r.* from dw.user_level_run r join dw.stg_user s on s.user_id = r.user_id
-),
-marked as (
-  select *, case when level is distinct from lag(level) over w then 1 else 0 end as is_new_version
-  from runs
-  window w as (partition by user_id order by first_ts)
-),
-numbered as (
-  select *, sum(is_new_version) over (partition by user_id order by first_ts) as version_no
-  from marked
-),
-versions as (
-  select user_id, version_no, level, min(first_ts) as valid_from
-  from numbered
-  group by user_id, version_no, level
-),
--- Name, gender and registration are the user's, not the run's: those of the user's latest run.
-latest as (
-  select distinct on (user_id) user_id, first_name, last_name, gender, registration
-  from runs
-  order by user_id, first_ts desc
-),
-bounded as (
-  select v.user_id, v.level, v.valid_from,
-         coalesce(lead(v.valid_from) over (partition by v.user_id order by v.valid_from), 'infinity') as valid_to
-  from versions v
-)
 insert into dw.dim_user (user_key, user_id, first_name, last_name, gender, level, registration, valid_from, valid_to, is_current)
-select dw.key64(b.user_id::text || '@' || (extract(epoch from b.valid_from) * 1000)::bigint::text),
-       b.user_id, l.first_name, l.last_name, l.gender, b.level, l.registration, b.valid_from, b.valid_to,
-       b.valid_to = 'infinity'
-from bounded b join latest l on l.user_id = b.user_id;
+select dw.key64(v.user_id::text || '@' || (extract(epoch from v.valid_from) * 1000)::bigint::text),
+       v.user_id, v.first_name, v.last_name, v.gender, v.level, v.registration, v.valid_from, v.valid_to,
+       v.valid_to = 'infinity'
+from dw.stg_user_version_new v;
 
 -- Where an old row's period now belongs to another row, facts outside the replaced hours must follow: the periods
 -- between all old and new boundaries of each user, with the old and the new key that covers each.
