@@ -31,7 +31,7 @@ internal sealed class LevelRunBuilder
     {
         var runs = new List<Run>();
         var events = CollectionsMarshal.AsSpan(_events);
-        events.Sort(static (a, b) => a.Hour != b.Hour ? a.Hour.CompareTo(b.Hour) : a.UserId != b.UserId ? a.UserId.CompareTo(b.UserId) : a.Ts.CompareTo(b.Ts));
+        events.Sort(new ObservationOrder());
         var i = 0;
         while (i < events.Length)
         {
@@ -94,6 +94,13 @@ internal sealed class LevelRunBuilder
             var c = x.Current.Value.CompareTo(y.Current.Value);
             if (c != 0) return c;
         }
+    }
+
+    /// <summary>(hour, user, ts) order, as a struct so the sort inlines it.</summary>
+    private readonly struct ObservationOrder : IComparer<Observation>
+    {
+        public int Compare(Observation a, Observation b)
+            => a.Hour != b.Hour ? a.Hour.CompareTo(b.Hour) : a.UserId != b.UserId ? a.UserId.CompareTo(b.UserId) : a.Ts.CompareTo(b.Ts);
     }
 
     internal readonly record struct Observation(long Hour, long UserId, long Ts, string Level, string? FirstName, string? LastName, string? Gender, long? Registration);
