@@ -20,6 +20,28 @@ namespace Rhythmic.Bench;
 /// <summary>One figure of <c>rhythmic bench speed</c>.</summary>
 public sealed record SpeedFigure(string Name, string Value, string Detail);
 
+/// <summary>What <c>rhythmic bench speed</c> measures, and on how much.</summary>
+public sealed record SpeedBenchOptions
+{
+    /// <summary>Users simulated for the event buffer of figures (a) to (c).</summary>
+    public int Users { get; init; } = 20_000;
+    /// <summary>Simulated days, for the event buffer and for the listens of figure (d).</summary>
+    public double Days { get; init; } = 3;
+    /// <summary>Events sent through Kafka and PostgreSQL for figure (b).</summary>
+    public int EndToEndEvents { get; init; } = 200_000;
+    /// <summary>Steady produce rate of figure (c), events/s.</summary>
+    public int FreshnessRate { get; init; } = 10_000;
+    /// <summary>Duration of figure (c), seconds.</summary>
+    public int FreshnessSeconds { get; init; } = 20;
+    /// <summary>Listens of figure (d), simulated for it alone (enough users over <see cref="Days"/>); 0 takes the event buffer's listens.</summary>
+    public int Listens { get; init; } = 1_000_000;
+    /// <summary>The figures to run, by letter (a to d).</summary>
+    public string Figures { get; init; } = "abcd";
+
+    /// <summary>Whether figure <paramref name="letter"/> is to run.</summary>
+    public bool Runs(char letter) => Figures.Contains(letter, StringComparison.OrdinalIgnoreCase);
+}
+
 /// <summary>
 /// The speed layer's four figures: (a) parse+aggregate throughput on one core from memory, (b) end-to-end throughput
 /// through the embedded Kafka into PostgreSQL, (c) freshness (produce to visible) at a steady rate, (d) the
@@ -27,22 +49,33 @@ public sealed record SpeedFigure(string Name, string Value, string Detail);
 /// </summary>
 public static class SpeedBench
 {
-    /// <summary>Runs every figure; <paramref name="say"/> reports progress and each figure as it comes.</summary>
-    public static async Task<IReadOnlyList<SpeedFigure>> RunAsync(int users, double days, int endToEndEvents, int freshnessRate, int freshnessSeconds,
-        Action<string> say, CancellationToken ct)
+    private static readonly DateTimeOffset From = new(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Runs the figures <paramref name="o"/> names; <paramref name="say"/> reports progress and each figure as it comes.</summary>
+    public static async Task<IReadOnlyList<SpeedFigure>> RunAsync(SpeedBenchOptions o, Action<string> say, CancellationToken ct)
     {
         var figures = new List<SpeedFigure>();
-        say($"simulating {users} users over {days} days...");
-        var sink = new MemorySink();
-        var from = new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        await new Simulation(new SimulationOptions { Users = users, From = from, To = from.AddDays(days), Seed = 7 }).RunAsync(sink, ct);
-        var events = sink.Events.Select(e => (e.Topic, Key: Encoding.UTF8.GetBytes(e.Key), Json: Encoding.UTF8.GetBytes(e.Json))).ToArray();
-        say($"{events.Length:N0} events ({events.Sum(e => (long)e.Json.Length) / 1e6:F0} MB of JSON)");
+        (string Topic, byte[] Key, byte[] Json)[] events = [];
+        if (o.Runs('a') || o.Runs('b') || o.Runs('c') || (o.Runs('d') && o.Listens <= 0))
+        {
+            say($"simulating {o.Users} users over {o.Days} days...");
+            var sink = new MemorySink();
+            await new Simulation(new SimulationOptions { Users = o.Users, From = From, To = From.AddDays(o.Days), Seed = 7 }).RunAsync(sink, ct);
+            events = sink.Events.Select(e => (e.Topic, Key: Encoding.UTF8.GetBytes(e.Key), Json: Encoding.UTF8.GetBytes(e.Json))).ToArray();
+            say($"{events.Length:N0} events ({events.Sum(e => (long)e.Json.Length) / 1e6:F0} MB of JSON)");
+        }
 
-        figures.Add(ParseAndAggregate(events));
-        say(Show(figures[^1]));
-        figures.Add(await DuckDbSideBySideAsync(events, ct));
-        say(Show(figures[^1]));
+        if (o.Runs('a'))
+        {
+            figures.Add(ParseAndAggregate(events));
+            say(Show(figures[^1]));
+        }
+        if (o.Runs('d'))
+        {
+            figures.Add(await DuckDbSideBySideAsync(events, o, say, ct));
+            say(Show(figures[^1]));
+        }
+        if (!o.Runs('b') && !o.Runs('c')) return figures;
 
         var dir = Directory.CreateTempSubdirectory("rhythmic-bench-speed-").FullName;
         var pg = new EmbeddedPostgres(Path.Combine(dir, "pg"), EmbeddedPostgres.FreePort(), durable: false);
@@ -52,10 +85,16 @@ public static class SpeedBench
             await pg.EnsureDatabaseAsync("bench", ct);
             var cs = pg.ConnectionString("bench");
             await new Migrator(cs).MigrateAsync(ct);
-            figures.Add(await EndToEndAsync(events.Take(endToEndEvents).ToArray(), cs, ct));
-            say(Show(figures[^1]));
-            figures.Add(await FreshnessAsync(events, freshnessRate, freshnessSeconds, cs, ct));
-            say(Show(figures[^1]));
+            if (o.Runs('b'))
+            {
+                figures.Add(await EndToEndAsync(events.Take(o.EndToEndEvents).ToArray(), cs, ct));
+                say(Show(figures[^1]));
+            }
+            if (o.Runs('c'))
+            {
+                figures.Add(await FreshnessAsync(events, o.FreshnessRate, o.FreshnessSeconds, cs, ct));
+                say(Show(figures[^1]));
+            }
         }
         finally
         {
@@ -88,22 +127,37 @@ public static class SpeedBench
     }
 
     /// <summary>
-    /// (d) Like for like: listens per (minute, level, gender, state) from the listens of the buffer as a JSON-lines file,
-    /// read and parsed by each side. Ours: the speed layer's parser (fast path, the general one for what it declines)
-    /// and its listens aggregate only, on 1 thread and on as many threads as DuckDB has; DuckDB: Sql/speed_listens_minute.sql.
-    /// Both results are compared row by row.
+    /// (d) Like for like: listens per (minute, level, gender, state) from listens as a JSON-lines file, read and parsed by
+    /// each side. The file holds <see cref="SpeedBenchOptions.Listens"/> listens simulated for this figure (or the event
+    /// buffer's). Ours: the speed layer's parser (fast path, the general one for what it declines) and its listens
+    /// aggregate only, on 1 thread and on as many threads as DuckDB has, reading the file included; DuckDB:
+    /// Sql/speed_listens_minute.sql, its query's own time. Both results are compared row by row.
     /// </summary>
-    private static async Task<SpeedFigure> DuckDbSideBySideAsync((string Topic, byte[] Key, byte[] Json)[] events, CancellationToken ct)
+    private static async Task<SpeedFigure> DuckDbSideBySideAsync((string Topic, byte[] Key, byte[] Json)[] events, SpeedBenchOptions o,
+        Action<string> say, CancellationToken ct)
     {
-        var listens = events.Where(e => e.Topic == Topics.Listen).Select(e => e.Json).ToArray();
         var file = Path.Combine(Path.GetTempPath(), $"rhythmic-bench-listens-{Environment.ProcessId}.jsonl");
-        await using (var f = File.Create(file))
-            foreach (var l in listens) { f.Write(l); f.WriteByte((byte)'\n'); }
         try
         {
+            long listens;
+            if (o.Listens > 0)
+            {
+                // About 1.5 listens per user and day come out of the default config: simulate a margin more, keep the first ones.
+                var users = (int)Math.Ceiling(o.Listens / (1.3 * o.Days));
+                say($"(d): simulating {users:N0} users over {o.Days} days for {o.Listens:N0} listens...");
+                await using var sink = new ListensFileSink(file, o.Listens);
+                await new Simulation(new SimulationOptions { Users = users, From = From, To = From.AddDays(o.Days), Seed = 7 }).RunAsync(sink, ct);
+                listens = sink.Written;
+            }
+            else
+            {
+                await using var f = File.Create(file);
+                listens = 0;
+                foreach (var e in events.Where(e => e.Topic == Topics.Listen)) { f.Write(e.Json); f.WriteByte((byte)'\n'); listens++; }
+            }
             var duckThreads = int.TryParse(Environment.GetEnvironmentVariable("DUCKDB_THREADS"), out var t) ? t : 2;
             double one = double.MaxValue, many = double.MaxValue, duck = double.MaxValue;
-            Dictionary<ListenKey, long> ours = [];
+            KeyValuePair<ListenKey, long>[] ours = [];
             var dead = 0;
             for (var round = 0; round < 3; round++)
             {
@@ -124,11 +178,11 @@ public static class SpeedBench
             }
             var (match, detail) = SpeedListens.Compare(ours, rows);
             return new SpeedFigure("(d) listens by minute/level/gender/state vs DuckDB",
-                $"ours {listens.Length / one:N0} events/s on 1 thread ({one * 1000:F0} ms), {listens.Length / many:N0} on {duckThreads} ({many * 1000:F0} ms); " +
-                $"DuckDB {listens.Length / duck:N0} events/s on {duckThreads} ({duck * 1000:F0} ms); ratio {duck / one:F2}x (1 thread), {duck / many:F2}x ({duckThreads}); " +
+                $"ours {listens / one:N0} events/s on 1 thread ({one * 1000:F0} ms), {listens / many:N0} on {duckThreads} ({many * 1000:F0} ms); " +
+                $"DuckDB {listens / duck:N0} events/s on {duckThreads} ({duck * 1000:F0} ms); ratio {duck / one:F2}x (1 thread), {duck / many:F2}x ({duckThreads}); " +
                 $"results match: {(match ? "yes" : "NO")}",
-                $"{listens.Length:N0} listens as JSON lines ({new FileInfo(file).Length / 1e6:F0} MB, page-cached), {ours.Count:N0} groups ({detail}), {dead} refused; " +
-                "both sides read and parse the file and compute only listens_minute; best of 3");
+                $"{listens:N0} listens as JSON lines ({new FileInfo(file).Length / 1e6:F0} MB, page-cached), {ours.Length:N0} groups ({detail}), {dead} refused; " +
+                "both sides read and parse the file and compute only listens_minute; ratio = DuckDB's time / ours; best of 3");
         }
         finally
         {
@@ -215,6 +269,26 @@ public static class SpeedBench
         double P(double q) => visible.Count == 0 ? double.NaN : visible[(int)Math.Min(visible.Count - 1, q * visible.Count)];
         return new SpeedFigure($"(c) freshness at {rate:N0} events/s", $"p50 {P(0.50):F0} ms, p99 {P(0.99):F0} ms, max {P(1):F0} ms",
             $"{visible.Count:N0} of {total:N0} events over {seconds} s; produce call to its aggregates committed in PostgreSQL (polled every ~2 ms), flush every {settings.FlushIntervalMs} ms");
+    }
+
+    /// <summary>Writes the first listens of a simulation to a JSON-lines file (the other topics and the listens beyond the limit are dropped).</summary>
+    private sealed class ListensFileSink(string path, int limit) : IEventSink
+    {
+        private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+
+        /// <summary>Listens written so far.</summary>
+        public int Written { get; private set; }
+
+        public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs)
+        {
+            if (topic != Topics.Listen || Written == limit) return;
+            _file.Write(json);
+            _file.WriteByte((byte)'\n');
+            Written++;
+        }
+
+        public Task FlushAsync(CancellationToken ct) => _file.FlushAsync(ct);
+        public ValueTask DisposeAsync() => _file.DisposeAsync();
     }
 
     private static SpeedProcessor NewProcessor()

@@ -117,6 +117,35 @@ public sealed class MinuteAggregates
         AddListen(e.MinuteMs, _levels.Id(e.Level), _genders.Id(e.Gender ?? ""), _states.Id(e.State));
     }
 
+    /// <summary>
+    /// Adds <paramref name="other"/>'s listens_minute counts (and its event count) to this one's, on ids: each distinct
+    /// level, gender and state of <paramref name="other"/> is looked up here once, then every group is added by integer key.
+    /// For aggregators that counted parts of one input on separate threads (<paramref name="other"/> is left as it was).
+    /// </summary>
+    internal void MergeListens(MinuteAggregates other)
+    {
+        var levels = other._levels.MapTo(_levels);
+        var genders = other._genders.MapTo(_genders);
+        var states = other._states.MapTo(_states);
+        _listens.EnsureCapacity(_listens.Count + other._listens.Count);
+        foreach (var (k, n) in other._listens)
+            CollectionsMarshal.GetValueRefOrAddDefault(_listens, new IdKey(k.Minute, levels[(int)k.A], IdKey.Pack(genders[(int)(k.B >> 32)], states[(int)k.B])), out _) += n;
+        Events += other.Events;
+        _viewsStale = true;
+    }
+
+    /// <summary>
+    /// The rows of listens_minute counted so far, in no particular order: like <see cref="Listens"/> without building
+    /// its dictionary (each row refers to the one string of each distinct value).
+    /// </summary>
+    internal KeyValuePair<ListenKey, long>[] ListenRows()
+    {
+        var rows = new KeyValuePair<ListenKey, long>[_listens.Count];
+        var i = 0;
+        foreach (var (k, n) in _listens) rows[i++] = new(ListenKeyOf(k), n);
+        return rows;
+    }
+
     /// <summary>Counts an event that arrived beyond the allowed lateness.</summary>
     public void AddLate(string topic, long minute)
     {
@@ -166,8 +195,7 @@ public sealed class MinuteAggregates
     {
         if (!_viewsStale) return this;
         ClearViews();
-        foreach (var (k, n) in _listens)
-            _listensView[new ListenKey(k.Minute, _levels[(int)k.A], _genders[(int)(k.B >> 32)], _states[(int)k.B])] = n;
+        foreach (var (k, n) in _listens) _listensView[ListenKeyOf(k)] = n;
         foreach (var (k, n) in _songPlays) _songPlaysView[new SongKey(k.Minute, _artists[(int)k.A], _songs[(int)k.B])] = n;
         foreach (var (k, n) in _artistPlays) _artistPlaysView[new ArtistKey(k.Minute, _artists[(int)k.A])] = n;
         foreach (var k in _activeUsers) _activeUsersView.Add(new ActiveKey(k.Minute, _levels[(int)(k.A >> 1)], (k.A & 1) != 0, k.B));
@@ -182,6 +210,8 @@ public sealed class MinuteAggregates
         _viewsStale = false;
         return this;
     }
+
+    private ListenKey ListenKeyOf(IdKey k) => new(k.Minute, _levels[(int)k.A], _genders[(int)(k.B >> 32)], _states[(int)k.B]);
 
     private static void Inc<TKey>(Dictionary<TKey, long> map, TKey key) where TKey : notnull
         => CollectionsMarshal.GetValueRefOrAddDefault(map, key, out _)++;

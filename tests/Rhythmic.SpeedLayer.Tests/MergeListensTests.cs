@@ -1,0 +1,80 @@
+using System.Globalization;
+using FsCheck;
+using FsCheck.Fluent;
+using Rhythmic.Core.Configuration;
+using Rhythmic.Core.Events;
+using Rhythmic.SpeedLayer.Aggregation;
+
+namespace Rhythmic.SpeedLayer.Tests;
+
+/// <summary>
+/// Listens counted in parts on separate aggregates (each numbering the values in its own order) and merged on ids
+/// (MinuteAggregates.MergeListens) give the same listens_minute rows as counting every listen naively.
+/// </summary>
+public sealed class MergeListensTests
+{
+    private static readonly EventParserOptions Options = new() { Clock = new FixedClock(DateTimeOffset.FromUnixTimeMilliseconds(TestEvents.BaseTs)) };
+
+    [Fact]
+    public void Listens_counted_in_parts_and_merged_on_ids_equal_naive_counting()
+    {
+        var listen =
+            from minute in Gen.Choose(0, 5)
+            from level in Gen.Elements("free", "paid", "gold")
+            from state in Gen.Elements("MA", "CA", "NY", "TX", "Wyoming")
+            from user in Gen.Choose(0, 3)
+            from gender in Gen.Elements("M", "F", "X")
+            from escaped in Gen.Elements(false, false, false, true) // a few go through TryParse, not the fast path
+            select new TestEvent
+            {
+                Topic = Topics.Listen, Ts = TestEvents.BaseTs + minute * 60_000L + user * 1_000, Level = level, State = state,
+                UserId = user == 0 ? null : user, Gender = gender, Artist = escaped ? "A \"quoted\" artist" : "Artist",
+            };
+        var gen =
+            from listens in Gen.ListOf(listen)
+            from cuts in Gen.ListOf(Gen.Choose(0, 100))
+            select (listens, cuts);
+        Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var events = t.listens.ToArray();
+            // Up to four parts, cut anywhere (some parts may be empty).
+            var bounds = t.cuts.Take(3).Select(c => c * events.Length / 100).Append(0).Append(events.Length).Distinct().Order().ToArray();
+            var parts = new List<MinuteAggregates>();
+            for (var p = 0; p + 1 < bounds.Length; p++) parts.Add(Count(events[bounds[p]..bounds[p + 1]]));
+            if (parts.Count == 0) parts.Add(new MinuteAggregates());
+            var total = parts[^1]; // merged into the last part: its ids were numbered in another order than the others'
+            foreach (var part in parts.Take(parts.Count - 1)) total.MergeListens(part);
+
+            var naive = events.GroupBy(e => (e.MinuteMs, e.Level, Gender: e.UserId is null ? "" : e.Gender!, e.State))
+                .Select(g => Row(g.Key.MinuteMs, g.Key.Level, g.Key.Gender, g.Key.State, g.LongCount())).Order(StringComparer.Ordinal).ToList();
+            var rows = total.ListenRows().Select(r => Row(r.Key.Minute, r.Key.Level, r.Key.Gender, r.Key.State, r.Value)).Order(StringComparer.Ordinal).ToList();
+            var view = total.Listens.Select(r => Row(r.Key.Minute, r.Key.Level, r.Key.Gender, r.Key.State, r.Value)).Order(StringComparer.Ordinal).ToList();
+            return rows.SequenceEqual(naive) && view.SequenceEqual(naive) && total.Events == events.Length;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    /// <summary>Counts the listens of <paramref name="events"/> as the bench does: the fast path, TryParse for what it declines.</summary>
+    private static MinuteAggregates Count(IEnumerable<TestEvent> events)
+    {
+        var parser = new EventParser(Options);
+        var aggregates = new MinuteAggregates();
+        var fields = new EventFields();
+        var record = new EventRecord();
+        foreach (var e in events)
+        {
+            var json = e.ToJson();
+            if (parser.TryParseFields(Topics.Listen, json, ref fields)) aggregates.AddListenOnly(json, in fields);
+            else if (parser.TryParse(Topics.Listen, json, record, out var reason)) aggregates.AddListenOnly(record);
+            else throw new InvalidOperationException(reason);
+        }
+        return aggregates;
+    }
+
+    private static string Row(long minute, string level, string gender, string state, long n)
+        => string.Create(CultureInfo.InvariantCulture, $"{minute}|{level}|{gender}|{state}|{n}");
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
