@@ -281,11 +281,16 @@ public sealed partial class EventParser
     private sealed class TopicLayout
     {
         public required string Topic { get; init; }
+        /// <summary>0 to <see cref="Count"/> - 1: the topic's slot in per-topic tables.</summary>
+        public int Index { get; init; }
         public int Allowed { get; init; }
         public int Required { get; init; }
 
-        private static readonly TopicLayout Listen = Build(Topics.Listen), PageView = Build(Topics.PageView),
-            Auth = Build(Topics.Auth), StatusChange = Build(Topics.StatusChange);
+        /// <summary>How many topics there are.</summary>
+        public const int Count = 4;
+
+        private static readonly TopicLayout Listen = Build(Topics.Listen, 0), PageView = Build(Topics.PageView, 1),
+            Auth = Build(Topics.Auth, 2), StatusChange = Build(Topics.StatusChange, 3);
 
         public static TopicLayout? Of(string topic) => topic switch
         {
@@ -296,7 +301,7 @@ public sealed partial class EventParser
             _ => null,
         };
 
-        private static TopicLayout Build(string topic)
+        private static TopicLayout Build(string topic, int index)
         {
             int allowed = 0, required = 0;
             foreach (var f in EventSchema.For(topic))
@@ -307,7 +312,7 @@ public sealed partial class EventParser
                 allowed |= 1 << id;
                 if (f.Required) required |= 1 << id;
             }
-            return new TopicLayout { Topic = topic, Allowed = allowed, Required = required };
+            return new TopicLayout { Topic = topic, Index = index, Allowed = allowed, Required = required };
         }
     }
 }
