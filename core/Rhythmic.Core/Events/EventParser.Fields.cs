@@ -139,6 +139,7 @@ public sealed partial class EventParser
     }
 
     /// <summary>Checks a number found by <see cref="ByteClasses.IsNumber"/> against its field's type and keeps the value if the aggregates use it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool KeepNumber(ref EventFields f, Field field, ReadOnlySpan<byte> json, in JsonNumber number)
     {
         switch (Types[(int)field])
@@ -258,7 +259,8 @@ public sealed partial class EventParser
     /// <summary>
     /// Three facts about every byte of a message, one bit per byte (bit <c>i % 32</c> of word <c>i / 32</c>; bits past the
     /// end are clear), found 32 bytes at a time: stops (a quote, a backslash or a control character: where a string may
-    /// end or must be declined), digits, and number ends (a comma, a closing brace or whitespace).
+    /// end or must be declined), digits, and number ends (a comma, a closing brace, a space or a control character, which
+    /// includes the other whitespace).
     /// </summary>
     private readonly ref struct ByteClasses
     {
@@ -322,18 +324,18 @@ public sealed partial class EventParser
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Classify(Vector256<byte> v, out uint stops, out uint digits, out uint ends)
         {
-            stops = (Vector256.Equals(v, Vector256.Create((byte)'"')) | Vector256.Equals(v, Vector256.Create((byte)'\\'))
-                | Vector256.LessThan(v, Vector256.Create((byte)0x20))).ExtractMostSignificantBits();
+            var control = Vector256.LessThan(v, Vector256.Create((byte)0x20));
+            stops = (Vector256.Equals(v, Vector256.Create((byte)'"')) | Vector256.Equals(v, Vector256.Create((byte)'\\')) | control).ExtractMostSignificantBits();
             digits = Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10)).ExtractMostSignificantBits();
+            // Whitespace, and the other control characters too: a number followed by one of those is refused after it anyway.
             ends = (Vector256.Equals(v, Vector256.Create((byte)',')) | Vector256.Equals(v, Vector256.Create((byte)'}'))
-                | Vector256.Equals(v, Vector256.Create((byte)' ')) | Vector256.Equals(v, Vector256.Create((byte)'\n'))
-                | Vector256.Equals(v, Vector256.Create((byte)'\t')) | Vector256.Equals(v, Vector256.Create((byte)'\r'))).ExtractMostSignificantBits();
+                | Vector256.Equals(v, Vector256.Create((byte)' ')) | control).ExtractMostSignificantBits();
         }
 
         /// <summary>The first stop at or after <paramref name="from"/>, or -1.</summary>
         public int NextStop(int from) => NextSet(_stops, from);
 
-        /// <summary>The first comma, closing brace or whitespace at or after <paramref name="from"/>, or -1.</summary>
+        /// <summary>The first comma, closing brace, space or control character at or after <paramref name="from"/>, or -1.</summary>
         public int NextNumberEnd(int from) => NextSet(_ends, from);
 
         /// <summary>
@@ -391,6 +393,7 @@ public sealed partial class EventParser
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Keep(ref EventFields f, Field field, Utf8Slice value)
     {
         switch (field)

@@ -37,7 +37,8 @@ internal sealed class Utf8Ids
         {
             var id = _slots[slot] - 1;
             if (id < 0) return Add(utf8, hash, slot);
-            if (_hashes[id] == hash && utf8.SequenceEqual(_arena.AsSpan(_starts[id], _lengths[id]))) return id;
+            // Up to 8 bytes, the hash and the length tell the value (see Hash): no need to compare the bytes.
+            if (_hashes[id] == hash && (utf8.Length <= 8 ? _lengths[id] == utf8.Length : utf8.SequenceEqual(_arena.AsSpan(_starts[id], _lengths[id])))) return id;
         }
     }
 
@@ -108,7 +109,9 @@ internal sealed class Utf8Ids
         }
     }
 
-    // Multiply-rotate over 8-byte words (the last word overlapping), finished with a murmur-style avalanche.
+    // Multiply-rotate over 8-byte words (the last word overlapping), finished with a murmur-style avalanche. Up to 8
+    // bytes, every byte is read into one word and each step is a bijection, so two values of the same length have the
+    // same hash only if they are equal.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Hash(ReadOnlySpan<byte> s)
     {
