@@ -106,7 +106,7 @@ internal sealed class DimensionPass
         {
             foreach (var run in runs)
             {
-                LevelRunBuilder.Encode(sink.Rows, [run]);
+                LevelRunBuilder.Write(sink.Rows, run);
                 if (sink.Rows.Length >= 1 << 20) sink.Send();
             }
         }, ct);

@@ -20,12 +20,6 @@ internal sealed class LevelRunBuilder
     /// <summary>Takes the events another builder collected (another thread's).</summary>
     public void Absorb(LevelRunBuilder other) => _events.AddRange(other._events);
 
-    /// <summary>The runs, in (hour, user, first_ts) order, encoded as dw.user_level_run rows.</summary>
-    public static void Encode(CopyRowEncoder r, IEnumerable<Run> runs)
-    {
-        foreach (var run in runs) Write(r, run);
-    }
-
     /// <summary>The runs, in (hour, user, first_ts) order.</summary>
     public List<Run> Build()
     {
@@ -62,7 +56,8 @@ internal sealed class LevelRunBuilder
         return runs;
     }
 
-    private static void Write(CopyRowEncoder r, Run run)
+    /// <summary>One run, encoded as a dw.user_level_run row.</summary>
+    public static void Write(CopyRowEncoder r, Run run)
     {
         r.StartRow(9);
         r.TimestampMicros(run.Hour);
