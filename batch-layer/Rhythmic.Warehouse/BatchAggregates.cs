@@ -18,7 +18,7 @@ internal sealed class BatchAggregates
     private readonly Dictionary<(long Day, long Location), (long Plays, long PageViews)> _locationDays = [];
     private readonly Dictionary<(long Day, long UserId, string Level), (string? Gender, long Events, long Plays)> _userDays = [];
     private readonly Dictionary<long, SessionPart> _sessions = [];
-    private readonly List<(byte[] Utf8, string Value)> _levels = [];
+    private readonly LevelStrings _levels = new();
 
     public int Sessions => _sessions.Count;
 
@@ -38,7 +38,7 @@ internal sealed class BatchAggregates
         ref var loc = ref CollectionsMarshal.GetValueRefOrAddDefault(_locationDays, (day, locationKey), out _);
         loc.PageViews++;
         if (isListen) loc.Plays++;
-        var level = c[Level] is { } lv && !lv.IsNull(row) ? LevelOf(lv.GetBytes(row)) : "";
+        var level = c[Level] is { } lv && !lv.IsNull(row) ? _levels.Of(lv.GetBytes(row)) : "";
         if (userKey != 0 && user is not null)
         {
             ref var u = ref CollectionsMarshal.GetValueRefOrAddDefault(_userDays, (day, user.UserId, level), out _);
@@ -80,15 +80,6 @@ internal sealed class BatchAggregates
         ref var m = ref CollectionsMarshal.GetValueRefOrAddDefault(_minutes, minute, out var seen);
         if (!seen) m.DateKey = dateKey;
         return ref m;
-    }
-
-    private string LevelOf(ReadOnlySpan<byte> utf8)
-    {
-        foreach (var (bytes, value) in _levels)
-            if (utf8.SequenceEqual(bytes)) return value;
-        var level = System.Text.Encoding.UTF8.GetString(utf8);
-        _levels.Add((utf8.ToArray(), level));
-        return level;
     }
 
     /// <summary>The sessions' parts, into <paramref name="table"/>: dw.stg_session_part, or dw.fact_session itself while it is empty.</summary>

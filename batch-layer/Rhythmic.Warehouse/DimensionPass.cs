@@ -151,7 +151,7 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
     private readonly RefNumbers _songRefs = new();
     private readonly RefNumbers _placeRefs = new();
     private readonly Dictionary<long, UserStrings> _users = [];
-    private readonly List<(byte[] Utf8, string Value)> _levels = [];
+    private readonly LevelStrings _levels = new();
     private readonly StringCache _strings = new();
 
     public string[] Topics => topics;
@@ -188,7 +188,7 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
                 var userId = Cells.Long(u, row)!.Value;
                 ref var names = ref CollectionsMarshal.GetValueRefOrAddDefault(_users, userId, out _);
                 names ??= new UserStrings();
-                Runs.Add(hour, userId, ts, LevelOf(lv.GetBytes(row)),
+                Runs.Add(hour, userId, ts, _levels.Of(lv.GetBytes(row)),
                     names.First.Of(c[FirstName], row, _strings), names.Last.Of(c[LastName], row, _strings), names.Gender.Of(c[Gender], row, _strings),
                     Cells.Micros(c[Registration], row));
             }
@@ -219,15 +219,6 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
         var number = _placeRefs.Begin().Add(city).Add(state).Add(zip).Add(lat).Add(lon).Number(out var added);
         if (added) Places.Add((_strings.Get(city), _strings.Get(state), _strings.Get(zip), lat, lon));
         return number;
-    }
-
-    private string LevelOf(ReadOnlySpan<byte> utf8)
-    {
-        foreach (var (bytes, value) in _levels)
-            if (utf8.SequenceEqual(bytes)) return value;
-        var level = _strings.Get(utf8);
-        _levels.Add((utf8.ToArray(), level));
-        return level;
     }
 
     /// <summary>A user's name and gender as last read: the same bytes again give the same string without a lookup.</summary>

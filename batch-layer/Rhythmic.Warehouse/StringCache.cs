@@ -21,3 +21,18 @@ internal sealed class StringCache
         return value;
     }
 }
+
+/// <summary>The few level values ("free", "paid") as strings, found by a scan of their bytes: cheaper than a hash lookup for so few.</summary>
+internal sealed class LevelStrings
+{
+    private readonly List<(byte[] Utf8, string Value)> _levels = [];
+
+    public string Of(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var (bytes, value) in _levels)
+            if (utf8.SequenceEqual(bytes)) return value;
+        var level = Encoding.UTF8.GetString(utf8);
+        _levels.Add((utf8.ToArray(), level));
+        return level;
+    }
+}
