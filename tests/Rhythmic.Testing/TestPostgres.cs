@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 using Rhythmic.Core;
 
@@ -45,16 +47,64 @@ public static class TestPostgres
         await cmd.ExecuteNonQueryAsync();
     }
 
+    private const string DirPrefix = "rhythmic-test-pg-";
+
     private static async Task<EmbeddedPostgres> StartAsync()
     {
-        var dir = Directory.CreateTempSubdirectory("rhythmic-test-pg-").FullName;
-        var pg = new EmbeddedPostgres(dir, EmbeddedPostgres.FreePort(), durable: false);
+        await SweepAbandonedAsync();
+        var dir = Directory.CreateTempSubdirectory(DirPrefix).FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "owner"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        var pg = new EmbeddedPostgres(Path.Combine(dir, "data"), EmbeddedPostgres.FreePort(), durable: false);
         await pg.StartAsync();
+        // The test runner may end this process soon after the last test, so stop at once (the cluster is thrown
+        // away); whatever is left when it does is removed by the next test process's sweep.
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            try { pg.StopAsync().GetAwaiter().GetResult(); } catch (RhythmicException) { }
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { pg.StopAsync(immediate: true).GetAwaiter().GetResult(); } catch (RhythmicException) { }
+            TryDelete(dir);
         };
         return pg;
+    }
+
+    /// <summary>
+    /// Removes the clusters of test processes that are gone (killed, or ended before their exit handler finished),
+    /// stopping any server they left running. A directory without an owner yet is being created: left alone.
+    /// </summary>
+    private static async Task SweepAbandonedAsync()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), DirPrefix + "*"))
+        {
+            var ownerFile = Path.Combine(dir, "owner");
+            if (!File.Exists(ownerFile))
+            {
+                if (DateTime.UtcNow - Directory.GetCreationTimeUtc(dir) < TimeSpan.FromHours(1)) continue;
+            }
+            else if (int.TryParse(File.ReadAllText(ownerFile), CultureInfo.InvariantCulture, out var owner) && IsAlive(owner))
+            {
+                continue;
+            }
+            var data = Path.Combine(dir, "data");
+            if (File.Exists(Path.Combine(data, "postmaster.pid")))
+            {
+                try { await new EmbeddedPostgres(data, 0).StopAsync(immediate: true); } catch (RhythmicException) { }
+            }
+            TryDelete(dir);
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -77,11 +77,14 @@ public sealed class EmbeddedPostgres
         }
     }
 
-    /// <summary>Stops the server (fast shutdown: running transactions roll back).</summary>
-    public async Task StopAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Stops the server: a fast shutdown (running transactions roll back, a checkpoint is written), or with
+    /// <paramref name="immediate"/> an immediate one (no checkpoint: for throwaway clusters about to be deleted).
+    /// </summary>
+    public async Task StopAsync(CancellationToken ct = default, bool immediate = false)
     {
         if (IsInitialized && File.Exists(Path.Combine(DataDir, "postmaster.pid")))
-            await RunAsync("pg_ctl", ["-D", DataDir, "-m", "fast", "-w", "stop"], ct);
+            await RunAsync("pg_ctl", ["-D", DataDir, "-m", immediate ? "immediate" : "fast", "-w", "stop"], ct);
         NpgsqlConnection.ClearAllPools();
     }
 
