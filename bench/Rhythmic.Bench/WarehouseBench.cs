@@ -39,10 +39,21 @@ public static class WarehouseBench
             var cs = pg.ConnectionString("bench");
             await new Migrator(cs).MigrateAsync(ct);
             var lakeRoot = Path.Combine(scratch, "lake");
-            progress($"simulating {users:N0} users for {days} days into {lakeRoot}");
-            var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(cs), new LakeSinkOptions { WatermarkAt = to });
-            await using (sink)
-                await new Simulation(new SimulationOptions { From = From, To = to, Users = users, Seed = 1 }).RunAsync(sink, ct);
+            // A kept scratch directory (--keep) already holds the lake of these options: simulate it once only.
+            var simulated = Path.Combine(scratch, $"simulated-{users}-{days}");
+            if (File.Exists(simulated))
+            {
+                progress($"reusing the lake in {lakeRoot}; emptying the warehouse");
+                await ExecAsync(cs, WarehouseSql.Read("full/truncate.sql"));
+            }
+            else
+            {
+                progress($"simulating {users:N0} users for {days} days into {lakeRoot}");
+                var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(cs), new LakeSinkOptions { WatermarkAt = to });
+                await using (sink)
+                    await new Simulation(new SimulationOptions { From = From, To = to, Users = users, Seed = 1 }).RunAsync(sink, ct);
+                await File.WriteAllTextAsync(simulated, "", ct);
+            }
             var settings = new RhythmicSettings { Home = scratch, Postgres = { ConnectionString = cs }, Lake = { Root = lakeRoot } };
             var loader = new WarehouseLoader(settings, NullLogger<WarehouseLoader>.Instance);
 
@@ -57,6 +68,8 @@ public static class WarehouseBench
             await ExecAsync(cs, WarehouseSql.Read("bench/set_watermarks.sql"), to.UtcDateTime);
             progress("full load");
             var duckDb = Path.Combine(scratch, "bench.duckdb");
+            File.Delete(duckDb);
+            File.Delete(duckDb + ".wal");
             watch.Restart();
             var full = await loader.FullLoadAsync(ct);
             var fullSeconds = watch.Elapsed.TotalSeconds;

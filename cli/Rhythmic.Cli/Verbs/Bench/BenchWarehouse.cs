@@ -13,16 +13,19 @@ internal static class BenchWarehouse
         var users = new Option<int>("--nusers") { Description = "Users simulated (100,000 for a month gives about 10 million events).", DefaultValueFactory = _ => 100_000 };
         var days = new Option<int>("--days") { Description = "Simulated days (the first is loaded incrementally, all by the full load).", DefaultValueFactory = _ => 31 };
         var loadsOnly = new Option<bool>("--loads-only") { Description = "Measure only the two loads and DuckDB's build (no queries): quicker, for tuning the loads." };
+        var keep = new Option<string?>("--keep") { Description = "Scratch directory to keep and reuse (the lake is simulated into it once; later runs only load): for tuning the loads." };
         var command = new Command("warehouse", "Warehouse: incremental and full load rates (events/s lake to facts), analysts' query times, DuckDB on the same Parquet side by side.");
         command.Options.Add(users);
         command.Options.Add(days);
         command.Options.Add(loadsOnly);
+        command.Options.Add(keep);
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(users);
             var d = parse.GetValue(days);
             var table = new Table().AddColumns("measure", "events", "seconds", "events/s", "DuckDB s", "PostgreSQL / DuckDB");
-            var scratch = Directory.CreateTempSubdirectory("rhythmic-bench-warehouse-").FullName;
+            var kept = parse.GetValue(keep);
+            var scratch = kept is null ? Directory.CreateTempSubdirectory("rhythmic-bench-warehouse-").FullName : Directory.CreateDirectory(kept).FullName;
             try
             {
                 await WarehouseBench.RunAsync(n, d, scratch, p => Console.Error.WriteLine($"... {p}"), l => table.AddRow(
@@ -34,7 +37,7 @@ internal static class BenchWarehouse
             }
             finally
             {
-                try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                if (kept is null) try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
             AnsiConsole.Write(table);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
