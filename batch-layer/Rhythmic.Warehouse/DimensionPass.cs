@@ -70,9 +70,7 @@ internal sealed class DimensionPass
             songs.AddRange(lane.Songs);
             places.AddRange(lane.Places);
         }
-        var builder = _lanes[0].Runs;
-        foreach (var lane in _lanes.Skip(1)) builder.Absorb(lane.Runs);
-        var runs = builder.Build();
+        var runs = LevelRunBuilder.Build(_lanes.Select(l => l.Runs).ToList(), ct);
         LoadProfile.Add("1b level runs build", start);
 
         start = Stopwatch.GetTimestamp();
@@ -188,9 +186,9 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
                 var userId = Cells.Long(u, row)!.Value;
                 ref var names = ref CollectionsMarshal.GetValueRefOrAddDefault(_users, userId, out _);
                 names ??= new UserStrings();
-                Runs.Add(hour, userId, ts, _levels.Of(lv.GetBytes(row)),
-                    names.First.Of(c[FirstName], row, _strings), names.Last.Of(c[LastName], row, _strings), names.Gender.Of(c[Gender], row, _strings),
-                    Cells.Micros(c[Registration], row));
+                names.Attributes = UserAttributes.Reuse(names.Attributes, names.First.Of(c[FirstName], row, _strings),
+                    names.Last.Of(c[LastName], row, _strings), names.Gender.Of(c[Gender], row, _strings), Cells.Micros(c[Registration], row));
+                Runs.Add(hour, userId, ts, _levels.Of(lv.GetBytes(row)), names.Attributes);
             }
             Rows++;
         }
@@ -225,6 +223,7 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
     private sealed class UserStrings
     {
         public LastString First, Last, Gender;
+        public UserAttributes? Attributes;
     }
 
     private struct LastString

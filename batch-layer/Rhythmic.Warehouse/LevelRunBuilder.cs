@@ -11,40 +11,66 @@ namespace Rhythmic.Warehouse;
 /// </summary>
 internal sealed class LevelRunBuilder
 {
-    private readonly List<Observation> _events = [];
+    // The events of each hour apart: an hour's events sort in the cache, and hours build on separate threads.
+    private readonly Dictionary<long, List<Observation>> _hours = [];
+    private long _lastHour = long.MinValue;
+    private List<Observation>? _lastList;
 
-    /// <summary>One staged event of a known user.</summary>
-    public void Add(long hourMicros, long userId, long tsMicros, string level, string? firstName, string? lastName, string? gender, long? registrationMicros)
-        => _events.Add(new(hourMicros, userId, tsMicros, level, firstName, lastName, gender, registrationMicros));
+    /// <summary>One event of a known user at <paramref name="tsMicros"/> in <paramref name="hourMicros"/>.</summary>
+    public void Add(long hourMicros, long userId, long tsMicros, string level, UserAttributes attributes)
+    {
+        if (hourMicros != _lastHour)
+        {
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_hours, hourMicros, out _);
+            _lastList = list ??= new List<Observation>(4096);
+            _lastHour = hourMicros;
+        }
+        _lastList!.Add(new(tsMicros, userId, level, attributes));
+    }
 
-    /// <summary>Takes the events another builder collected (another thread's).</summary>
-    public void Absorb(LevelRunBuilder other) => _events.AddRange(other._events);
+    /// <summary>The runs of the events every builder collected (one per thread of the pass), in (hour, user, first_ts) order.</summary>
+    public static List<Run> Build(IReadOnlyList<LevelRunBuilder> builders, CancellationToken ct = default)
+    {
+        var hours = builders.SelectMany(b => b._hours.Keys).Distinct().Order().ToArray();
+        var perHour = new List<Run>[hours.Length];
+        Parallel.For(0, hours.Length, new ParallelOptions { CancellationToken = ct }, () => new List<Observation>(), (h, _, buffer) =>
+        {
+            buffer.Clear();
+            foreach (var b in builders)
+                if (b._hours.TryGetValue(hours[h], out var list)) buffer.AddRange(list);
+            perHour[h] = BuildHour(hours[h], CollectionsMarshal.AsSpan(buffer));
+            return buffer;
+        }, _ => { });
+        var runs = new List<Run>(perHour.Sum(r => r.Count));
+        foreach (var r in perHour) runs.AddRange(r);
+        return runs;
+    }
 
-    /// <summary>The runs, in (hour, user, first_ts) order.</summary>
-    public List<Run> Build()
+    /// <summary>The runs of one hour's events (sorted here by user and instant).</summary>
+    private static List<Run> BuildHour(long hour, Span<Observation> events)
     {
         var runs = new List<Run>();
-        var events = CollectionsMarshal.AsSpan(_events);
         events.Sort(new ObservationOrder());
         var i = 0;
         while (i < events.Length)
         {
             // One observation: the events of one user at one instant.
             var o = events[i];
+            var level = o.Level;
             var j = i + 1;
-            for (; j < events.Length && events[j].Hour == o.Hour && events[j].UserId == o.UserId && events[j].Ts == o.Ts; j++)
-                o = o with { Level = Min(o.Level, events[j].Level)! };
-            var run = new Run(o.Hour, o.UserId, o.Ts, o.Ts, o.Level, null, null, null, null);
-            // Extend the run over the following observations of the same hour and user while the level stays.
+            for (; j < events.Length && events[j].UserId == o.UserId && events[j].Ts == o.Ts; j++)
+                level = Min(level, events[j].Level)!;
+            var run = new Run(hour, o.UserId, o.Ts, o.Ts, level, null, null, null, null);
+            // Extend the run over the following observations of the same user while the level stays.
             var k = i;
             while (true)
             {
-                for (var e = k; e < j; e++) run = run.With(events[e]);
+                for (var e = k; e < j; e++) run = run.With(events[e].Attributes);
                 run = run with { LastTs = events[k].Ts };
-                if (j >= events.Length || events[j].Hour != o.Hour || events[j].UserId != o.UserId) break;
+                if (j >= events.Length || events[j].UserId != o.UserId) break;
                 var next = j + 1;
-                var level = events[j].Level;
-                for (; next < events.Length && events[next].Hour == o.Hour && events[next].UserId == o.UserId && events[next].Ts == events[j].Ts; next++)
+                level = events[j].Level;
+                for (; next < events.Length && events[next].UserId == o.UserId && events[next].Ts == events[j].Ts; next++)
                     level = Min(level, events[next].Level)!;
                 if (!string.Equals(level, run.Level, StringComparison.Ordinal)) break;
                 k = j;
@@ -91,21 +117,36 @@ internal sealed class LevelRunBuilder
         }
     }
 
-    /// <summary>(hour, user, ts) order, as a struct so the sort inlines it.</summary>
+    /// <summary>(user, ts) order within an hour, as a struct so the sort inlines it.</summary>
     private readonly struct ObservationOrder : IComparer<Observation>
     {
         public int Compare(Observation a, Observation b)
-            => a.Hour != b.Hour ? a.Hour.CompareTo(b.Hour) : a.UserId != b.UserId ? a.UserId.CompareTo(b.UserId) : a.Ts.CompareTo(b.Ts);
+            => a.UserId != b.UserId ? a.UserId.CompareTo(b.UserId) : a.Ts.CompareTo(b.Ts);
     }
 
-    internal readonly record struct Observation(long Hour, long UserId, long Ts, string Level, string? FirstName, string? LastName, string? Gender, long? Registration);
+    /// <summary>One event: its instant, user, level and the user's names as the event gave them (shared while unchanged).</summary>
+    private readonly record struct Observation(long Ts, long UserId, string Level, UserAttributes Attributes);
 
     internal readonly record struct Run(long Hour, long UserId, long FirstTs, long LastTs, string Level, string? FirstName, string? LastName, string? Gender, long? Registration)
     {
-        internal Run With(Observation e) => this with
+        internal Run With(UserAttributes e) => this with
         {
             FirstName = Max(FirstName, e.FirstName), LastName = Max(LastName, e.LastName), Gender = Max(Gender, e.Gender),
             Registration = Registration is { } r && e.Registration is { } s ? Math.Max(r, s) : Registration ?? e.Registration,
         };
     }
+}
+
+/// <summary>
+/// A user's names, gender and registration as one event gave them. A reader keeps the last one per user and gives the
+/// same instance to the next events while they carry the same values, so an event costs a reference, not four fields.
+/// </summary>
+internal sealed record UserAttributes(string? FirstName, string? LastName, string? Gender, long? Registration)
+{
+    /// <summary>This instance when it holds these values (the strings compared by reference), else a new one.</summary>
+    public static UserAttributes Reuse(UserAttributes? last, string? firstName, string? lastName, string? gender, long? registration)
+        => last is not null && ReferenceEquals(last.FirstName, firstName) && ReferenceEquals(last.LastName, lastName)
+           && ReferenceEquals(last.Gender, gender) && last.Registration == registration
+            ? last
+            : new UserAttributes(firstName, lastName, gender, registration);
 }
