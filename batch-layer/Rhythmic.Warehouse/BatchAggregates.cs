@@ -9,7 +9,8 @@ namespace Rhythmic.Warehouse;
 /// What the fact pass counts while it writes the facts: per minute (agg_minute), per day and song, location or
 /// (user, level) (agg_song_day, agg_location_day, agg_user_day), and each session's part in the replaced hours
 /// (dw.stg_session_part). The rules are those of the aggregate tables' definitions in
-/// core/Rhythmic.Core/Migrations/0302_dw_aggregates_and_reconcile.sql and of fact_session's.
+/// core/Rhythmic.Core/Migrations/0302_dw_aggregates_and_reconcile.sql and of fact_session's. The coarser aggregates of
+/// 0309_dw_coarse_aggregates.sql are summed from these counts where they hold everything (covered days, empty tables).
 /// </summary>
 internal sealed class BatchAggregates
 {
@@ -19,6 +20,11 @@ internal sealed class BatchAggregates
     private readonly Dictionary<(long Day, long UserId, string Level), (string? Gender, long Events, long Plays)> _userDays = [];
     private readonly Dictionary<long, SessionPart> _sessions = [];
     private readonly LevelStrings _levels = new();
+
+    /// <summary>How many of each date's most played songs dw.agg_song_day_top keeps (and dw.top_songs relies on).</summary>
+    public const int TopSongsPerDay = 100;
+
+    private const long MicrosPerHour = 3_600_000_000;
 
     public int Sessions => _sessions.Count;
 
@@ -174,7 +180,142 @@ internal sealed class BatchAggregates
                 if (r.Length >= 1 << 20) sink.Send();
             }
         }, ct);
+        await CopyPipeline.RunAsync(conn, "copy dw.agg_song_day_top (day, rank, song_key, plays) from stdin (format binary)", sink =>
+        {
+            var r = sink.Rows;
+            foreach (var (day, songs) in SongsByDay(days))
+                for (var i = 0; i < Math.Min(songs.Count, TopSongsPerDay); i++)
+                {
+                    r.StartRow(4);
+                    r.Date(day);
+                    r.Int32(i + 1);
+                    r.Int64(songs[i].Song);
+                    r.Int64(songs[i].Plays);
+                }
+        }, ct);
+        await CopyPipeline.RunAsync(conn, "copy dw.agg_day_users (day, users, plays) from stdin (format binary)", sink =>
+        {
+            var r = sink.Rows;
+            foreach (var (day, (users, plays)) in UsersByDay(days))
+            {
+                r.StartRow(3);
+                r.Date(day);
+                r.Int64(users);
+                r.Int64(plays);
+            }
+        }, ct);
     }
+
+    /// <summary>Each of <paramref name="days"/>' songs, most played first (then by song key, as dw.top_songs ranks them).</summary>
+    private Dictionary<long, List<(long Song, long Plays)>> SongsByDay(IReadOnlySet<long> days)
+    {
+        var byDay = new Dictionary<long, List<(long Song, long Plays)>>();
+        foreach (var ((day, song), plays) in _songDays)
+        {
+            if (!days.Contains(day)) continue;
+            ref var songs = ref CollectionsMarshal.GetValueRefOrAddDefault(byDay, day, out _);
+            (songs ??= []).Add((song, plays));
+        }
+        foreach (var songs in byDay.Values)
+            songs.Sort(static (a, b) => a.Plays != b.Plays ? b.Plays.CompareTo(a.Plays) : a.Song.CompareTo(b.Song));
+        return byDay;
+    }
+
+    /// <summary>Each of <paramref name="days"/>' distinct logged-in users and their plays (agg_day_users).</summary>
+    private Dictionary<long, (long Users, long Plays)> UsersByDay(IReadOnlySet<long> days)
+    {
+        var seen = new HashSet<(long Day, long UserId)>();
+        var byDay = new Dictionary<long, (long Users, long Plays)>();
+        foreach (var ((day, userId, _), (_, _, plays)) in _userDays)
+        {
+            if (!days.Contains(day)) continue;
+            ref var d = ref CollectionsMarshal.GetValueRefOrAddDefault(byDay, day, out _);
+            if (seen.Add((day, userId))) d.Users++;
+            d.Plays += plays;
+        }
+        return byDay;
+    }
+
+    /// <summary>
+    /// The plays per month and song of the days in <paramref name="days"/>, into dw.agg_song_month while it is empty
+    /// (the loader adds the other days' by SQL).
+    /// </summary>
+    public Task CopySongMonthsAsync(NpgsqlConnection conn, IReadOnlySet<long> days, CancellationToken ct)
+        => CopyPipeline.RunAsync(conn, "copy dw.agg_song_month (month, song_key, plays) from stdin (format binary)", sink =>
+        {
+            var months = new Dictionary<(long Month, long Song), long>();
+            foreach (var ((day, song), plays) in _songDays)
+                if (days.Contains(day)) CollectionsMarshal.GetValueRefOrAddDefault(months, (MonthOf(day), song), out _) += plays;
+            var r = sink.Rows;
+            foreach (var ((month, song), plays) in months.OrderBy(p => p.Key))   // in key order: the primary key grows at its end
+            {
+                r.StartRow(3);
+                r.Date(month);
+                r.Int64(song);
+                r.Int64(plays);
+                if (r.Length >= 1 << 20) sink.Send();
+            }
+        }, ct);
+
+    /// <summary>
+    /// The days of each month that each (user, level, gender) was active, of the days in <paramref name="days"/>, into
+    /// dw.agg_user_month while it is empty (the loader adds the other days' by SQL).
+    /// </summary>
+    public Task CopyUserMonthsAsync(NpgsqlConnection conn, IReadOnlySet<long> days, CancellationToken ct)
+        => CopyPipeline.RunAsync(conn, "copy dw.agg_user_month (month, user_id, level, gender, days) from stdin (format binary)", sink =>
+        {
+            var months = new Dictionary<(long Month, long UserId, string Level, string? Gender), int>();
+            foreach (var ((day, userId, level), (gender, _, _)) in _userDays)
+            {
+                if (!days.Contains(day)) continue;
+                var month = MonthOf(day);
+                CollectionsMarshal.GetValueRefOrAddDefault(months, (month, userId, level, gender), out _) |= 1 << (int)(day - month);
+            }
+            var r = sink.Rows;
+            foreach (var ((month, userId, level, gender), bits) in months.OrderBy(p => p.Key.Month).ThenBy(p => p.Key.UserId))
+            {
+                r.StartRow(5);
+                r.Date(month);
+                r.Int64(userId);
+                r.Text(level);
+                r.Text(gender);
+                r.Int32(bits);
+                if (r.Length >= 1 << 20) sink.Send();
+            }
+        }, ct);
+
+    /// <summary>
+    /// The sessions and their listens per hour of start, into dw.agg_session_hour while it is empty: fact_session was
+    /// empty too before this load, so the sessions' parts are whole sessions.
+    /// </summary>
+    public Task CopySessionHoursAsync(NpgsqlConnection conn, CancellationToken ct)
+        => CopyPipeline.RunAsync(conn, "copy dw.agg_session_hour (hour, sessions, listens) from stdin (format binary)", sink =>
+        {
+            var hours = new Dictionary<long, (long Sessions, long Listens)>();
+            foreach (var s in _sessions.Values)
+            {
+                ref var h = ref CollectionsMarshal.GetValueRefOrAddDefault(hours, s.StartTs - ((s.StartTs % MicrosPerHour) + MicrosPerHour) % MicrosPerHour, out _);
+                h.Sessions++;
+                h.Listens += s.Listens;
+            }
+            var r = sink.Rows;
+            foreach (var (hour, (sessions, listens)) in hours)
+            {
+                r.StartRow(3);
+                r.TimestampMicros(hour);
+                r.Int64(sessions);
+                r.Int64(listens);
+            }
+        }, ct);
+
+    /// <summary>The first day of the month of a day (both in days since the Unix epoch).</summary>
+    private static long MonthOf(long unixDay)
+    {
+        var date = DateOnly.FromDayNumber(checked((int)(unixDay + UnixEpochDayNumber)));
+        return new DateOnly(date.Year, date.Month, 1).DayNumber - UnixEpochDayNumber;
+    }
+
+    private static readonly int UnixEpochDayNumber = new DateOnly(1970, 1, 1).DayNumber;
 
     private struct Minute
     {

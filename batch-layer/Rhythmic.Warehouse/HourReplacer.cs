@@ -60,6 +60,19 @@ internal static class HourReplacer
         start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/083_agg_artist_day.sql"), ct);
         LoadProfile.Add("4d agg_artist_day", start);
+        start = Stopwatch.GetTimestamp();
+        // Into an empty month table (a full load, or the first) the covered days' counts go straight in; SQL adds the rest.
+        var songMonthsEmpty = await IsEmptyAsync(conn, tx, "dw.agg_song_month", ct);
+        if (songMonthsEmpty) await facts.Aggregates.CopySongMonthsAsync(conn, covered, ct);
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/084_agg_song_month.sql"), ct, songMonthsEmpty);
+        var userMonthsEmpty = await IsEmptyAsync(conn, tx, "dw.agg_user_month", ct);
+        if (userMonthsEmpty) await facts.Aggregates.CopyUserMonthsAsync(conn, covered, ct);
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/085_agg_user_month.sql"), ct, userMonthsEmpty);
+        LoadProfile.Add("4e agg_song_month, agg_user_month", start);
+        start = Stopwatch.GetTimestamp();
+        if (await IsEmptyAsync(conn, tx, "dw.agg_session_hour", ct)) await facts.Aggregates.CopySessionHoursAsync(conn, ct);
+        else await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/086_agg_session_hour.sql"), ct);
+        LoadProfile.Add("4f agg_session_hour", start);
 
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/clear.sql"), ct);
         return dims.Rows;

@@ -1,5 +1,6 @@
--- Models: agg_song_day, agg_location_day, agg_user_day, for the dates of the replaced hours that are not covered
--- (081): rebuilt from the facts of the whole date. The loader runs this only when such a date exists.
+-- Models: agg_song_day, agg_location_day, agg_user_day (then agg_song_day_top, agg_day_users), for the dates of the
+-- replaced hours that are not covered (081): rebuilt from the facts of the whole date. The loader runs this only when
+-- such a date exists.
 with listens as (
   select d.day, f.song_key from dw.fact_listen f join dw.stg_day d on not d.covered and f.ts >= d.first_ts and f.ts < d.end_ts
 )
@@ -21,3 +22,18 @@ with page_views as (
 insert into dw.agg_user_day (day, user_id, level, gender, events, plays)
 select day, user_id, level, max(gender), count(*), count(*) filter (where page = 'NextSong')
 from page_views group by day, user_id, level;
+
+-- agg_song_day_top and agg_day_users of those dates, from their rows just rebuilt.
+with ranked as (
+  select a.day, a.song_key, a.plays, row_number() over (partition by a.day order by a.plays desc, a.song_key) as rank
+  from dw.stg_day d join dw.agg_song_day a on a.day = d.day
+  where not d.covered
+)
+insert into dw.agg_song_day_top (day, rank, song_key, plays)
+select day, rank, song_key, plays from ranked where rank <= 100;
+
+insert into dw.agg_day_users (day, users, plays)
+select a.day, count(distinct a.user_id), sum(a.plays)
+from dw.stg_day d join dw.agg_user_day a on a.day = d.day
+where not d.covered
+group by a.day
