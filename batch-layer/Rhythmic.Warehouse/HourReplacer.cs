@@ -68,10 +68,11 @@ internal static class HourReplacer
         var userMonthsEmpty = await IsEmptyAsync(conn, tx, "dw.agg_user_month", ct);
         if (userMonthsEmpty) await facts.Aggregates.CopyUserMonthsAsync(conn, covered, ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/085_agg_user_month.sql"), ct, userMonthsEmpty);
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/086_agg_month_emptied.sql"), ct);
         LoadProfile.Add("4e agg_song_month, agg_user_month", start);
         start = Stopwatch.GetTimestamp();
         if (await IsEmptyAsync(conn, tx, "dw.agg_session_hour", ct)) await facts.Aggregates.CopySessionHoursAsync(conn, ct);
-        else await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/086_agg_session_hour.sql"), ct);
+        else await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/087_agg_session_hour.sql"), ct);
         LoadProfile.Add("4f agg_session_hour", start);
 
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/clear.sql"), ct);

@@ -26,14 +26,14 @@ from page_views group by day, user_id, level;
 -- agg_song_day_top and agg_day_users of those dates, from their rows just rebuilt.
 with ranked as (
   select a.day, a.song_key, a.plays, row_number() over (partition by a.day order by a.plays desc, a.song_key) as rank
-  from dw.stg_day d join dw.agg_song_day a on a.day = d.day
-  where not d.covered
+  from dw.agg_song_day a
+  where a.day = any (array(select day from dw.stg_day where not covered))
 )
 insert into dw.agg_song_day_top (day, rank, song_key, plays)
 select day, rank, song_key, plays from ranked where rank <= 100;
 
 insert into dw.agg_day_users (day, users, plays)
 select a.day, count(distinct a.user_id), sum(a.plays)
-from dw.stg_day d join dw.agg_user_day a on a.day = d.day
-where not d.covered
+from dw.agg_user_day a
+where a.day = any (array(select day from dw.stg_day where not covered))
 group by a.day
