@@ -27,7 +27,10 @@ internal sealed class DimensionPass
     private readonly DimensionLane[] _lanes;
 
     public DimensionPass(HourSet hours)
-        => _lanes = [new DimensionLane(hours, [Topics.PageView]), new DimensionLane(hours, Topics.All.Where(t => t != Topics.PageView).ToArray())];
+    {
+        var runs = LevelRunBuilder.Numbered(2);
+        _lanes = [new DimensionLane(hours, [Topics.PageView], runs[0]), new DimensionLane(hours, Topics.All.Where(t => t != Topics.PageView).ToArray(), runs[1])];
+    }
 
     /// <summary>Events of the replaced hours read.</summary>
     public long Rows => _lanes.Sum(l => l.Rows);
@@ -143,7 +146,7 @@ internal sealed class DimensionPass
 /// new one becomes strings), remembers every row's numbers, and collects the level runs (<see cref="LevelRunBuilder"/>).
 /// Its numbers start at 1; the pass adds the lane's offset when it merges the lanes.
 /// </summary>
-internal sealed class DimensionLane(HourSet hours, string[] topics)
+internal sealed class DimensionLane(HourSet hours, string[] topics, LevelRunBuilder runs)
 {
     private readonly HourSet _hours = hours.Clone();
     private readonly RefNumbers _songRefs = new();
@@ -155,7 +158,7 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
     public string[] Topics => topics;
     public List<(string Artist, string Title, double Duration)> Songs { get; } = [];
     public List<(string City, string State, string Zip, double Lat, double Lon)> Places { get; } = [];
-    public LevelRunBuilder Runs { get; } = new();
+    public LevelRunBuilder Runs { get; } = runs;
 
     /// <summary>Added to this lane's song and place numbers (0: none stays 0) to make them the load's.</summary>
     public int SongOffset { get; set; }

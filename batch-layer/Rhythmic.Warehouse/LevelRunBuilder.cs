@@ -11,10 +11,18 @@ namespace Rhythmic.Warehouse;
 /// </summary>
 internal sealed class LevelRunBuilder
 {
-    // The events of each hour apart: an hour's events sort in the cache, and hours build on separate threads.
+    // The events of each hour apart: an hour's events sort in the cache, and hours build on separate threads. An
+    // event holds no reference (its level and names are numbers into this builder's lists), so the garbage collector
+    // never walks the millions of them.
     private readonly Dictionary<long, List<Observation>> _hours = [];
+    private readonly List<string> _levels = [];
+    private readonly List<UserAttributes> _attributes = [];
+    private UserAttributes? _lastAttributes;
+    private string? _lastLevel;
+    private byte _lastLevelIndex;
     private long _lastHour = long.MinValue;
     private List<Observation>? _lastList;
+    private byte _index;
 
     /// <summary>One event of a known user at <paramref name="tsMicros"/> in <paramref name="hourMicros"/>.</summary>
     public void Add(long hourMicros, long userId, long tsMicros, string level, UserAttributes attributes)
@@ -25,53 +33,95 @@ internal sealed class LevelRunBuilder
             _lastList = list ??= new List<Observation>(4096);
             _lastHour = hourMicros;
         }
-        _lastList!.Add(new(tsMicros, userId, level, attributes));
+        if (!ReferenceEquals(attributes, _lastAttributes))
+        {
+            _attributes.Add(attributes);
+            _lastAttributes = attributes;
+        }
+        if (!ReferenceEquals(level, _lastLevel))
+        {
+            var i = _levels.FindIndex(l => string.Equals(l, level, StringComparison.Ordinal));
+            if (i < 0)
+            {
+                if (_levels.Count == byte.MaxValue + 1) throw new InvalidDataException("More than 256 distinct user levels in one load.");
+                _levels.Add(level);
+                i = _levels.Count - 1;
+            }
+            _lastLevel = level;
+            _lastLevelIndex = (byte)i;
+        }
+        _lastList!.Add(new(tsMicros, userId, _attributes.Count - 1, _lastLevelIndex, _index));
     }
 
     /// <summary>The runs of the events every builder collected (one per thread of the pass), in (hour, user, first_ts) order.</summary>
     public static List<Run> Build(IReadOnlyList<LevelRunBuilder> builders, CancellationToken ct = default)
     {
+        if (builders.Count > byte.MaxValue + 1) throw new ArgumentException("At most 256 builders.", nameof(builders));
+        for (var b = 0; b < builders.Count; b++)
+        {
+            if (builders[b]._attributes.Count > 0 && builders[b]._index != b)
+                throw new InvalidOperationException("A builder's number is set before it takes events (Numbered).");
+        }
         var hours = builders.SelectMany(b => b._hours.Keys).Distinct().Order().ToArray();
         var perHour = new List<Run>[hours.Length];
-        Parallel.For(0, hours.Length, new ParallelOptions { CancellationToken = ct }, () => new List<Observation>(), (h, _, buffer) =>
+        Parallel.For(0, hours.Length, new ParallelOptions { CancellationToken = ct }, () => new HourBuffers(), (h, _, buffers) =>
         {
-            buffer.Clear();
+            buffers.Events.Clear();
             foreach (var b in builders)
-                if (b._hours.TryGetValue(hours[h], out var list)) buffer.AddRange(list);
-            perHour[h] = BuildHour(hours[h], CollectionsMarshal.AsSpan(buffer));
-            return buffer;
+                if (b._hours.TryGetValue(hours[h], out var list)) buffers.Events.AddRange(list);
+            perHour[h] = BuildHour(hours[h], CollectionsMarshal.AsSpan(buffers.Events), buffers, builders);
+            return buffers;
         }, _ => { });
         var runs = new List<Run>(perHour.Sum(r => r.Count));
         foreach (var r in perHour) runs.AddRange(r);
         return runs;
     }
 
-    /// <summary>The runs of one hour's events (sorted here by user and instant).</summary>
-    private static List<Run> BuildHour(long hour, Span<Observation> events)
+    /// <summary>Builders numbered 0, 1, … in the order <see cref="Build"/> receives them; set before the first event.</summary>
+    public static IReadOnlyList<LevelRunBuilder> Numbered(int count)
+        => Enumerable.Range(0, count).Select(i => new LevelRunBuilder { _index = checked((byte)i) }).ToList();
+
+    private sealed class HourBuffers
     {
+        public readonly List<Observation> Events = new(32_768);
+        public long[] Keys = new long[32_768];
+    }
+
+    /// <summary>The runs of one hour's events (sorted here by user and instant).</summary>
+    private static List<Run> BuildHour(long hour, Span<Observation> events, HourBuffers buffers, IReadOnlyList<LevelRunBuilder> builders)
+    {
+        Sort(hour, events, buffers);
         var runs = new List<Run>();
-        events.Sort(new ObservationOrder());
+        string LevelOf(in Observation o) => builders[o.Builder]._levels[o.Level];
+        UserAttributes AttributesOf(in Observation o) => builders[o.Builder]._attributes[o.Attributes];
         var i = 0;
         while (i < events.Length)
         {
             // One observation: the events of one user at one instant.
             var o = events[i];
-            var level = o.Level;
+            var level = LevelOf(o);
             var j = i + 1;
             for (; j < events.Length && events[j].UserId == o.UserId && events[j].Ts == o.Ts; j++)
-                level = Min(level, events[j].Level)!;
+                level = Min(level, LevelOf(events[j]))!;
             var run = new Run(hour, o.UserId, o.Ts, o.Ts, level, null, null, null, null);
+            UserAttributes? applied = null;
             // Extend the run over the following observations of the same user while the level stays.
             var k = i;
             while (true)
             {
-                for (var e = k; e < j; e++) run = run.With(events[e].Attributes);
+                for (var e = k; e < j; e++)
+                {
+                    var attributes = AttributesOf(events[e]);
+                    if (ReferenceEquals(attributes, applied)) continue;   // the same values again change nothing
+                    run = run.With(attributes);
+                    applied = attributes;
+                }
                 run = run with { LastTs = events[k].Ts };
                 if (j >= events.Length || events[j].UserId != o.UserId) break;
                 var next = j + 1;
-                level = events[j].Level;
+                level = LevelOf(events[j]);
                 for (; next < events.Length && events[next].UserId == o.UserId && events[next].Ts == events[j].Ts; next++)
-                    level = Min(level, events[next].Level)!;
+                    level = Min(level, LevelOf(events[next]))!;
                 if (!string.Equals(level, run.Level, StringComparison.Ordinal)) break;
                 k = j;
                 j = next;
@@ -80,6 +130,26 @@ internal sealed class LevelRunBuilder
             i = j;
         }
         return runs;
+    }
+
+    /// <summary>
+    /// Sorts one hour's events by (user, instant): by one 64-bit key (user id, then microseconds into the hour) when
+    /// every user id fits 31 bits, which lets the sort compare numbers; by a comparer otherwise.
+    /// </summary>
+    private static void Sort(long hour, Span<Observation> events, HourBuffers buffers)
+    {
+        foreach (ref readonly var e in events)
+        {
+            if ((ulong)e.UserId > int.MaxValue)
+            {
+                events.Sort(new ObservationOrder());
+                return;
+            }
+        }
+        if (buffers.Keys.Length < events.Length) buffers.Keys = new long[events.Length];
+        var keys = buffers.Keys.AsSpan(0, events.Length);
+        for (var i = 0; i < events.Length; i++) keys[i] = (events[i].UserId << 32) | (events[i].Ts - hour);   // < 3.6e9 < 2^32
+        keys.Sort(events);
     }
 
     /// <summary>One run, encoded as a dw.user_level_run row.</summary>
@@ -104,7 +174,7 @@ internal sealed class LevelRunBuilder
 
     internal static int CompareCodePoints(string a, string b)
     {
-        if (ReferenceEquals(a, b)) return 0;
+        if (string.Equals(a, b, StringComparison.Ordinal)) return 0;
         var x = a.EnumerateRunes();
         var y = b.EnumerateRunes();
         while (true)
@@ -124,8 +194,11 @@ internal sealed class LevelRunBuilder
             => a.UserId != b.UserId ? a.UserId.CompareTo(b.UserId) : a.Ts.CompareTo(b.Ts);
     }
 
-    /// <summary>One event: its instant, user, level and the user's names as the event gave them (shared while unchanged).</summary>
-    private readonly record struct Observation(long Ts, long UserId, string Level, UserAttributes Attributes);
+    /// <summary>
+    /// One event: its instant and user, and the numbers of its level and of the user's names as it gave them, in the
+    /// lists of the builder (<paramref name="Builder"/>) that read it.
+    /// </summary>
+    private readonly record struct Observation(long Ts, long UserId, int Attributes, byte Level, byte Builder);
 
     internal readonly record struct Run(long Hour, long UserId, long FirstTs, long LastTs, string Level, string? FirstName, string? LastName, string? Gender, long? Registration)
     {
