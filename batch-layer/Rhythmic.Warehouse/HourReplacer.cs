@@ -31,6 +31,9 @@ internal static class HourReplacer
 
         var facts = new FactPass(hourSet, dims, keys, source is StagedEventSource staged ? staged.Counted : null);
         await facts.CopyAsync(conn, source, ct);
+        start = Stopwatch.GetTimestamp();
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/060_fact_ts_summaries.sql"), ct);
+        LoadProfile.Add("2s facts' ts index summaries", start);
 
         start = Stopwatch.GetTimestamp();
         // Into an empty fact_session (a full load, or the first) every part is its session's row; otherwise 070 merges.

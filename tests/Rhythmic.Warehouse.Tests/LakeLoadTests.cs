@@ -16,6 +16,7 @@ public sealed class LakeLoadTests
         // The full load drops the indexes of the tables it writes whole and builds them again at the end (partitions aside).
         Assert.Equal(migrated, await lake.Db.ScalarAsync<string>(indexes));
         Assert.Contains("fact_session_pkey", migrated);
+
         Assert.Equal(await lake.Db.ScalarAsync<long>("select sum(row_count) from lake.files"), result.Rows);
         foreach (var (topic, table) in new[] { ("listen_events", "fact_listen"), ("page_view_events", "fact_page_view"), ("auth_events", "fact_auth"), ("status_change_events", "fact_level_change") })
         {

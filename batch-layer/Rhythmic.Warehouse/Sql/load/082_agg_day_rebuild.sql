@@ -1,14 +1,17 @@
 -- Models: agg_song_day, agg_location_day, agg_user_day (then agg_song_day_top, agg_day_users), for the dates of the
 -- replaced hours that are not covered (081): rebuilt from the facts of the whole date. The loader runs this only when
--- such a date exists.
+-- such a date exists. Each fact read also has the dates' outer bounds as init plans (constants to the scan), so the ts
+-- BRIN index reads only their page ranges whatever join the planner picks for stg_day.
 with listens as (
   select d.day, f.song_key from dw.fact_listen f join dw.stg_day d on not d.covered and f.ts >= d.first_ts and f.ts < d.end_ts
+  where f.ts >= (select min(first_ts) from dw.stg_day where not covered) and f.ts < (select max(end_ts) from dw.stg_day where not covered)
 )
 insert into dw.agg_song_day (day, song_key, plays)
 select day, song_key, count(*) from listens group by day, song_key;
 
 with page_views as (
   select d.day, p.location_key, p.page from dw.fact_page_view p join dw.stg_day d on not d.covered and p.ts >= d.first_ts and p.ts < d.end_ts
+  where p.ts >= (select min(first_ts) from dw.stg_day where not covered) and p.ts < (select max(end_ts) from dw.stg_day where not covered)
 )
 insert into dw.agg_location_day (day, location_key, plays, page_views)
 select day, location_key, count(*) filter (where page = 'NextSong'), count(*) from page_views group by day, location_key;
@@ -18,6 +21,7 @@ with page_views as (
   from dw.fact_page_view p join dw.stg_day d on not d.covered and p.ts >= d.first_ts and p.ts < d.end_ts
   join dw.dim_user u on u.user_key = p.user_key
   where p.user_key <> 0
+    and p.ts >= (select min(first_ts) from dw.stg_day where not covered) and p.ts < (select max(end_ts) from dw.stg_day where not covered)
 )
 insert into dw.agg_user_day (day, user_id, level, gender, events, plays)
 select day, user_id, level, max(gender), count(*), count(*) filter (where page = 'NextSong')
