@@ -22,7 +22,7 @@ internal sealed class EventScript
     ];
 
     /// <summary>One event of a user (or a guest when <paramref name="userId"/> is null) at <paramref name="ts"/>.</summary>
-    public EventScript Page(DateTime ts, long sessionId, long? userId, string level, string page, int song = 0, int place = 0, bool success = true)
+    public EventScript Page(DateTime ts, long sessionId, long? userId, string level, string page, int song = 0, int place = 0, bool success = true, string? lastName = null)
     {
         var item = _items[sessionId] = _items.GetValueOrDefault(sessionId) + 1;
         var p = Places[place % Places.Length];
@@ -32,7 +32,7 @@ internal sealed class EventScript
         {
             Topic = topic, Ts = ts, SessionId = sessionId, Level = level, ItemInSession = item, City = p.City, State = p.State,
             Zip = p.Zip, Lat = p.Lat, Lon = p.Lon, UserAgent = "Mozilla/5.0", UserId = userId,
-            FirstName = userId is null ? null : $"First{userId}", LastName = userId is null ? null : $"Last{userId}",
+            FirstName = userId is null ? null : $"First{userId}", LastName = userId is null ? null : lastName ?? $"Last{userId}",
             Gender = userId is null ? null : (userId % 2 == 0 ? "F" : "M"),
             Registration = userId is null ? null : new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc),
             Artist = isSong ? s.Artist : null, Song = isSong ? s.Title : null, Duration = isSong ? s.Duration : null,
@@ -49,11 +49,11 @@ internal sealed class EventScript
     }
 
     /// <summary>A session of <paramref name="songs"/> songs, one every 3 minutes from <paramref name="start"/>, after a Home page.</summary>
-    public EventScript Session(DateTime start, long sessionId, long? userId, string level, int songs, int place = 0)
+    public EventScript Session(DateTime start, long sessionId, long? userId, string level, int songs, int place = 0, string? lastName = null)
     {
-        Page(start, sessionId, userId, level, "Home", place: place);
+        Page(start, sessionId, userId, level, "Home", place: place, lastName: lastName);
         for (var i = 0; i < songs; i++)
-            Page(start.AddSeconds(1 + 180 * i), sessionId, userId, level, "NextSong", song: (int)(sessionId + i), place: place);
+            Page(start.AddSeconds(1 + 180 * i), sessionId, userId, level, "NextSong", song: (int)(sessionId + i), place: place, lastName: lastName);
         return this;
     }
 }

@@ -105,6 +105,40 @@ public sealed class HourReplaceTests
         Assert.Equal(await once.ChecksumsAsync(), await hourly.ChecksumsAsync());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Hours_replaced_one_by_one_in_any_order_give_the_tables_of_one_load(int seed)
+    {
+        // Users whose level changes between and within hours, and whose name changes in a later hour: a reload rebuilds
+        // their dim_user rows only from the row valid before its first hour, and the rows before take the new name.
+        var random = new Random(seed);
+        var s = new EventScript();
+        var session = 100;
+        for (var hour = 0; hour < 6; hour++)
+            for (var user = 1; user <= 4; user++)
+            {
+                if (random.Next(4) == 0) continue;
+                var level = random.Next(2) == 0 ? "free" : "paid";
+                var name = hour >= 4 && user % 2 == 0 ? "Renamed" : null;
+                s.Session(H0.AddHours(hour).AddMinutes(random.Next(50)), session++, user, level, random.Next(1, 4), place: user, lastName: name);
+            }
+        var byHour = s.Events.GroupBy(e => StagedWarehouse.HourOf(e.Ts)).ToList();
+
+        var once = await StagedWarehouse.CreateAsync();
+        await once.ReplaceAsync(s.Events);
+
+        var hourly = await StagedWarehouse.CreateAsync();
+        foreach (var g in byHour.OrderBy(_ => random.Next())) await hourly.ReplaceAsync(g);
+        Assert.Equal(await once.ChecksumsAsync(), await hourly.ChecksumsAsync());
+        foreach (var g in byHour.OrderBy(_ => random.Next()).Take(3)) await hourly.ReplaceAsync(g);
+        Assert.Equal(await once.ChecksumsAsync(), await hourly.ChecksumsAsync());
+        await hourly.ReplaceAsync(s.Events.Where(e => e.Ts >= H0.AddHours(1) && e.Ts < H0.AddHours(4)));   // three hours at once
+        Assert.Equal(await once.ChecksumsAsync(), await hourly.ChecksumsAsync());
+    }
+
     [Fact]
     public async Task A_late_event_that_splits_a_run_moves_the_facts_of_other_hours_to_the_new_user_row()
     {

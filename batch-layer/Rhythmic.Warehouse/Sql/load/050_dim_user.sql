@@ -3,12 +3,22 @@
 -- runs (dw.user_level_run): adjacent runs of the same level (across hours) merge, each row is valid from its first
 -- event to the next row's first event, so every event of the user falls in exactly one row; name, gender and
 -- registration are those of the user's latest run. The loader builds these rows from the runs
--- (UserVersionBuilder.cs) into dw.stg_user_version_new; this replaces the users' rows with them and keys them.
+-- (UserVersionBuilder.cs) into dw.stg_user_version_new from the runs since each user's rebuild starts (stg_user.since,
+-- 040); this replaces the users' rows from there on with them and keys them. The rows before keep their periods and
+-- keys and take the latest run's names.
 insert into dw.stg_user_version (user_key, user_id, valid_from, valid_to)
 select d.user_key, d.user_id, d.valid_from, d.valid_to
-from dw.dim_user d join dw.stg_user s on s.user_id = d.user_id;
+from dw.dim_user d join dw.stg_user s on s.user_id = d.user_id
+where s.since is null or d.valid_from >= s.since;
 
-delete from dw.dim_user d using dw.stg_user s where d.user_id = s.user_id;
+delete from dw.dim_user d using dw.stg_user s where d.user_id = s.user_id and (s.since is null or d.valid_from >= s.since);
+
+update dw.dim_user d
+set first_name = v.first_name, last_name = v.last_name, gender = v.gender, registration = v.registration
+from dw.stg_user s
+join dw.stg_user_version_new v on v.user_id = s.user_id and v.valid_from = s.since
+where d.user_id = s.user_id and d.valid_from < s.since
+  and (d.first_name, d.last_name, d.gender, d.registration) is distinct from (v.first_name, v.last_name, v.gender, v.registration);
 
 insert into dw.dim_user (user_key, user_id, first_name, last_name, gender, level, registration, valid_from, valid_to, is_current)
 select dw.key64(v.user_id::text || '@' || (extract(epoch from v.valid_from) * 1000)::bigint::text),
