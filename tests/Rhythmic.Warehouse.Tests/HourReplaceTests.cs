@@ -140,6 +140,26 @@ public sealed class HourReplaceTests
     }
 
     [Fact]
+    public async Task A_reload_that_removes_a_users_latest_events_gives_the_user_the_names_of_its_last_remaining_run()
+    {
+        var early = new EventScript().Session(H0, 60, 9, "free", 2).Events;   // last name Last9
+        var later = new EventScript().Session(H0.AddHours(1), 61, 9, "free", 2, lastName: "Renamed").Events;
+        var other = new EventScript().Session(H0.AddHours(1).AddMinutes(5), 62, 10, "paid", 2).Events;
+        const string names = "select string_agg(distinct last_name, ',') from dw.dim_user where user_id = 9";
+
+        var incremental = await StagedWarehouse.CreateAsync();
+        await incremental.ReplaceAsync(early);
+        await incremental.ReplaceAsync([.. later, .. other]);
+        Assert.Equal("Renamed", await incremental.ScalarAsync<string>(names));
+        await incremental.ReplaceAsync(other);   // the second hour again, now without user 9's events
+
+        var full = await StagedWarehouse.CreateAsync();
+        await full.ReplaceAsync([.. early, .. other]);
+        Assert.Equal("Last9", await incremental.ScalarAsync<string>(names));
+        Assert.Equal(await full.ChecksumsAsync(), await incremental.ChecksumsAsync());
+    }
+
+    [Fact]
     public async Task A_late_event_that_splits_a_run_moves_the_facts_of_other_hours_to_the_new_user_row()
     {
         var early = new EventScript().Session(H0, 40, 9, "free", 3).Events;
