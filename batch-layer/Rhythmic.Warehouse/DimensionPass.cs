@@ -27,10 +27,7 @@ internal sealed class DimensionPass
     private readonly DimensionLane[] _lanes;
 
     public DimensionPass(HourSet hours)
-    {
-        var runs = LevelRunBuilder.Numbered(2);
-        _lanes = [new DimensionLane(hours, [Topics.PageView], runs[0]), new DimensionLane(hours, Topics.All.Where(t => t != Topics.PageView).ToArray(), runs[1])];
-    }
+        => _lanes = [new DimensionLane(hours, [Topics.PageView]), new DimensionLane(hours, Topics.All.Where(t => t != Topics.PageView).ToArray())];
 
     /// <summary>Events of the replaced hours read.</summary>
     public long Rows => _lanes.Sum(l => l.Rows);
@@ -146,7 +143,7 @@ internal sealed class DimensionPass
 /// new one becomes strings), remembers every row's numbers, and collects the level runs (<see cref="LevelRunBuilder"/>).
 /// Its numbers start at 1; the pass adds the lane's offset when it merges the lanes.
 /// </summary>
-internal sealed class DimensionLane(HourSet hours, string[] topics, LevelRunBuilder runs)
+internal sealed class DimensionLane(HourSet hours, string[] topics)
 {
     private readonly HourSet _hours = hours.Clone();
     private readonly RefNumbers _songRefs = new();
@@ -158,7 +155,7 @@ internal sealed class DimensionLane(HourSet hours, string[] topics, LevelRunBuil
     public string[] Topics => topics;
     public List<(string Artist, string Title, double Duration)> Songs { get; } = [];
     public List<(string City, string State, string Zip, double Lat, double Lon)> Places { get; } = [];
-    public LevelRunBuilder Runs { get; } = runs;
+    public LevelRunBuilder Runs { get; } = new();
 
     /// <summary>Added to this lane's song and place numbers (0: none stays 0) to make them the load's.</summary>
     public int SongOffset { get; set; }

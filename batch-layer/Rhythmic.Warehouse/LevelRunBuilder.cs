@@ -22,7 +22,6 @@ internal sealed class LevelRunBuilder
     private byte _lastLevelIndex;
     private long _lastHour = long.MinValue;
     private List<Observation>? _lastList;
-    private byte _index;
 
     /// <summary>One event of a known user at <paramref name="tsMicros"/> in <paramref name="hourMicros"/>.</summary>
     public void Add(long hourMicros, long userId, long tsMicros, string level, UserAttributes attributes)
@@ -50,25 +49,23 @@ internal sealed class LevelRunBuilder
             _lastLevel = level;
             _lastLevelIndex = (byte)i;
         }
-        _lastList!.Add(new(tsMicros, userId, _attributes.Count - 1, _lastLevelIndex, _index));
+        _lastList!.Add(new(tsMicros, userId, _attributes.Count - 1, _lastLevelIndex, 0));
     }
 
     /// <summary>The runs of the events every builder collected (one per thread of the pass), in (hour, user, first_ts) order.</summary>
     public static List<Run> Build(IReadOnlyList<LevelRunBuilder> builders, CancellationToken ct = default)
     {
         if (builders.Count > byte.MaxValue + 1) throw new ArgumentException("At most 256 builders.", nameof(builders));
-        for (var b = 0; b < builders.Count; b++)
-        {
-            if (builders[b]._attributes.Count > 0 && builders[b]._index != b)
-                throw new InvalidOperationException("A builder's number is set before it takes events (Numbered).");
-        }
         var hours = builders.SelectMany(b => b._hours.Keys).Distinct().Order().ToArray();
         var perHour = new List<Run>[hours.Length];
         Parallel.For(0, hours.Length, new ParallelOptions { CancellationToken = ct }, () => new HourBuffers(), (h, _, buffers) =>
         {
             buffers.Events.Clear();
-            foreach (var b in builders)
-                if (b._hours.TryGetValue(hours[h], out var list)) buffers.Events.AddRange(list);
+            for (var b = 0; b < builders.Count; b++)
+            {
+                if (!builders[b]._hours.TryGetValue(hours[h], out var list)) continue;
+                foreach (var o in CollectionsMarshal.AsSpan(list)) buffers.Events.Add(o with { Builder = (byte)b });   // whose lists its numbers index
+            }
             perHour[h] = BuildHour(hours[h], CollectionsMarshal.AsSpan(buffers.Events), buffers, builders);
             return buffers;
         }, _ => { });
@@ -76,10 +73,6 @@ internal sealed class LevelRunBuilder
         foreach (var r in perHour) runs.AddRange(r);
         return runs;
     }
-
-    /// <summary>Builders numbered 0, 1, … in the order <see cref="Build"/> receives them; set before the first event.</summary>
-    public static IReadOnlyList<LevelRunBuilder> Numbered(int count)
-        => Enumerable.Range(0, count).Select(i => new LevelRunBuilder { _index = checked((byte)i) }).ToList();
 
     private sealed class HourBuffers
     {
@@ -196,7 +189,7 @@ internal sealed class LevelRunBuilder
 
     /// <summary>
     /// One event: its instant and user, and the numbers of its level and of the user's names as it gave them, in the
-    /// lists of the builder (<paramref name="Builder"/>) that read it.
+    /// lists of the builder (<paramref name="Builder"/>, its place among those <see cref="Build"/> merges) that read it.
     /// </summary>
     private readonly record struct Observation(long Ts, long UserId, int Attributes, byte Level, byte Builder);
 
