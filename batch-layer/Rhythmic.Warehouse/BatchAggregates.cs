@@ -108,7 +108,7 @@ internal sealed class BatchAggregates
                     r.TimestampMicros(s.EndTs);
                     r.Int32(s.Events);
                     r.Int32(s.Listens);
-                    if (r.Length >= 1 << 20) sink.Send();
+                    sink.SendWhenFull();
                 }
             }, ct);
 
@@ -147,7 +147,7 @@ internal sealed class BatchAggregates
                 r.Date(day);
                 r.Int64(song);
                 r.Int64(plays);
-                if (r.Length >= 1 << 20) sink.Send();
+                sink.SendWhenFull();
             }
         }, ct);
         await CopyPipeline.RunAsync(conn, "copy dw.agg_location_day (day, location_key, plays, page_views) from stdin (format binary)", sink =>
@@ -161,7 +161,7 @@ internal sealed class BatchAggregates
                 r.Int64(location);
                 r.Int64(plays);
                 r.Int64(pageViews);
-                if (r.Length >= 1 << 20) sink.Send();
+                sink.SendWhenFull();
             }
         }, ct);
         await CopyPipeline.RunAsync(conn, "copy dw.agg_user_day (day, user_id, level, gender, events, plays) from stdin (format binary)", sink =>
@@ -177,7 +177,7 @@ internal sealed class BatchAggregates
                 r.Text(gender);
                 r.Int64(events);
                 r.Int64(plays);
-                if (r.Length >= 1 << 20) sink.Send();
+                sink.SendWhenFull();
             }
         }, ct);
         await CopyPipeline.RunAsync(conn, "copy dw.agg_song_day_top (day, rank, song_key, plays) from stdin (format binary)", sink =>
@@ -253,7 +253,7 @@ internal sealed class BatchAggregates
                 r.Date(month);
                 r.Int64(song);
                 r.Int64(plays);
-                if (r.Length >= 1 << 20) sink.Send();
+                sink.SendWhenFull();
             }
         }, ct);
 
@@ -280,7 +280,7 @@ internal sealed class BatchAggregates
                 r.Text(level);
                 r.Text(gender);
                 r.Int32(bits);
-                if (r.Length >= 1 << 20) sink.Send();
+                sink.SendWhenFull();
             }
         }, ct);
 

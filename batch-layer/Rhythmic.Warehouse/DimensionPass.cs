@@ -105,7 +105,7 @@ internal sealed class DimensionPass
             foreach (var run in runs)
             {
                 LevelRunBuilder.Write(sink.Rows, run);
-                if (sink.Rows.Length >= 1 << 20) sink.Send();
+                sink.SendWhenFull();
             }
         }, ct);
         await CopyPipeline.RunAsync(conn, VersionCopyCommand, sink => versions.Encode(sink.Rows), ct);

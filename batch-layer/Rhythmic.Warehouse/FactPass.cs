@@ -25,8 +25,6 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
         (Topics.StatusChange, "copy dw.fact_level_change (date_key, time_key, user_key, location_key, session_id, item_in_session, from_level, to_level, ts) from stdin (format binary)"),
     ];
 
-    private const int ChunkBytes = 1 << 20;
-
     private long _rows;
     private long _hour = long.MinValue, _dateKey, _day;
 
@@ -118,7 +116,7 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
                     break;
             }
             Facts++;
-            if (r.Length >= ChunkBytes) sink.Send();
+            sink.SendWhenFull();
         }
     }
 
@@ -223,12 +221,21 @@ internal static class CopyPipeline
         }
     }
 
-    /// <summary>Where a producer encodes rows (<see cref="Rows"/>) and hands them over (<see cref="Send"/>).</summary>
+    /// <summary>Where a producer encodes rows (<see cref="Rows"/>) and hands them over (<see cref="SendWhenFull"/>, <see cref="Send"/>).</summary>
     public sealed class Sink(ChannelWriter<(byte[], int)> chunks, CancellationToken token)
     {
-        public CopyRowEncoder Rows { get; } = new((1 << 20) + (1 << 16));
+        /// <summary>The size of a chunk handed over; the buffer has room for a row beyond it.</summary>
+        private const int ChunkBytes = 1 << 20;
+
+        public CopyRowEncoder Rows { get; } = new(ChunkBytes + (1 << 16));
 
         public CancellationToken Token => token;
+
+        /// <summary>Hands the rows over once they fill a chunk; a producer calls it after each row.</summary>
+        public void SendWhenFull()
+        {
+            if (Rows.Length >= ChunkBytes) Send();
+        }
 
         public void Send()
         {
