@@ -27,7 +27,10 @@ select dw.key64(v.user_id::text || '@' || (extract(epoch from v.valid_from) * 10
 from dw.stg_user_version_new v;
 
 -- Where an old row's period now belongs to another row, facts outside the replaced hours must follow: the periods
--- between all old and new boundaries of each user, with the old and the new key that covers each.
+-- between all old and new boundaries of each user, with the old and the new key that covers each. Rows are rebuilt
+-- from runs that are unchanged before the first replaced hour, so old and new keys differ only from that hour on: with
+-- no fact left at or after it (045 deleted the replaced hours' facts; a load that appends hours leaves none), nothing
+-- can move, and the one-time filter at the end skips the whole computation.
 with users as (
   select user_id from dw.stg_user
 ),
@@ -49,3 +52,7 @@ mapped as (
 )
 insert into dw.stg_user_remap (old_key, new_key, from_ts, to_ts)
 select old_key, new_key, from_ts, to_ts from mapped where old_key <> new_key
+  and (exists (select 1 from dw.fact_page_view f where f.ts >= (select min(hour) from dw.stg_hour))
+    or exists (select 1 from dw.fact_listen f where f.ts >= (select min(hour) from dw.stg_hour))
+    or exists (select 1 from dw.fact_auth f where f.ts >= (select min(hour) from dw.stg_hour))
+    or exists (select 1 from dw.fact_level_change f where f.ts >= (select min(hour) from dw.stg_hour)))
