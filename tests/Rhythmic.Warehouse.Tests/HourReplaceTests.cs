@@ -220,4 +220,37 @@ public sealed class HourReplaceTests
             """));
         Assert.Equal(t, await w.ScalarAsync<DateTime>("select start_ts from dw.fact_session where session_id = 70"));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_session_across_two_hours_loaded_one_at_a_time_in_either_order_is_the_session_of_one_load(bool laterHourFirst)
+    {
+        // Session 80 is a guest until its second hour (user and level come from the later piece, level and place from the
+        // earlier); session 81 is logged in from its first event (its user is the earlier piece's, though a later event
+        // names another). The second hour's load merges its part with the row of the first, or the first's with the second's.
+        var t = H0.AddMinutes(50);
+        var s = new EventScript()
+            .Page(t, 80, null, "free", "Home", place: 1).Page(t.AddMinutes(5), 80, null, "free", "Login", place: 1)
+            .Page(t.AddMinutes(15), 80, 5, "paid", "NextSong", place: 2).Page(t.AddMinutes(20), 80, 5, "paid", "NextSong", place: 2)
+            .Page(t.AddMinutes(8), 81, 6, "free", "NextSong", place: 0).Page(t.AddMinutes(12), 81, 7, "paid", "Home", place: 2);
+        var byHour = s.Events.GroupBy(e => StagedWarehouse.HourOf(e.Ts)).OrderBy(g => g.Key).ToList();
+        Assert.Equal(2, byHour.Count);
+
+        var once = await StagedWarehouse.CreateAsync();
+        await once.ReplaceAsync(s.Events);
+        var hourly = await StagedWarehouse.CreateAsync();
+        foreach (var g in laterHourFirst ? byHour.AsEnumerable().Reverse() : byHour) await hourly.ReplaceAsync(g);
+
+        Assert.Equal(await once.ChecksumsAsync(), await hourly.ChecksumsAsync());
+        const string Sessions = """
+            select string_agg(f.session_id || '|' || coalesce(u.user_id::text, '-') || '|' || f.level || '|' || l.city || '|'
+                              || f.events || '|' || f.listens || '|' || to_char(f.start_ts at time zone 'UTC', 'HH24:MI'), ' ' order by f.session_id)
+            from dw.fact_session f join dw.dim_user u using (user_key) join dw.dim_location l using (location_key)
+            """;
+        var cities = EventScript.Places.Select(p => p.City).ToArray();
+        Assert.Equal($"80|5|free|{cities[1]}|4|2|22:50 81|6|free|{cities[0]}|2|1|22:58", await hourly.ScalarAsync<string>(Sessions));
+        Assert.Equal("22:00|2|3", await hourly.ScalarAsync<string>(
+            "select string_agg(to_char(hour at time zone 'UTC', 'HH24:MI') || '|' || sessions || '|' || listens, ' ' order by hour) from dw.agg_session_hour"));
+    }
 }
