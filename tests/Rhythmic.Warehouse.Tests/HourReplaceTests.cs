@@ -253,4 +253,21 @@ public sealed class HourReplaceTests
         Assert.Equal("22:00|2|3", await hourly.ScalarAsync<string>(
             "select string_agg(to_char(hour at time zone 'UTC', 'HH24:MI') || '|' || sessions || '|' || listens, ' ' order by hour) from dw.agg_session_hour"));
     }
+
+    [Fact]
+    public async Task Replacing_the_hours_on_either_side_of_a_loaded_hour_keeps_that_hours_events_in_their_session()
+    {
+        // Session 90 runs from 22:05 past midnight (50 songs, one every 3 minutes): its first and last hours are replaced
+        // together, its middle hour is not, so its row is rebuilt rather than taken from the part of the two hours.
+        var s = new EventScript().Session(H0.AddMinutes(5), 90, 3, "free", 50).Session(H0.AddMinutes(10), 91, 4, "paid", 3);
+        var once = await StagedWarehouse.CreateAsync();
+        await once.ReplaceAsync(s.Events);
+        var w = await StagedWarehouse.CreateAsync();
+        await w.ReplaceAsync(s.Events);
+        await w.ReplaceAsync(s.Events.Where(e => e.Ts < H0.AddHours(1) || e.Ts >= H0.AddHours(2)),
+            extraHours: [H0, H0.AddHours(2)]);
+
+        Assert.Equal(await once.ChecksumsAsync(), await w.ChecksumsAsync());
+        Assert.Equal(51L, await w.ScalarAsync<long>("select events from dw.fact_session where session_id = 90"));
+    }
 }
