@@ -21,7 +21,10 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
 
     private readonly string _lakeRoot = settings.PathOf(settings.Lake.Root);
 
-    /// <summary>Rebuilds the warehouse from every complete hour of the lake, in one transaction and one batch.</summary>
+    /// <summary>
+    /// Rebuilds the warehouse from every complete hour of the lake, in one transaction and one batch; once committed,
+    /// analyzes its tables, so the first questions are planned on statistics.
+    /// </summary>
     public async Task<LoadResult> FullLoadAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -37,7 +40,30 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
         foreach (var sql in rebuild) await WarehouseSql.ExecAsync(conn, tx, sql, ct);
         LoadProfile.Add("5 indexes of the tables written whole", start);
         await tx.CommitAsync(ct);
+        start = Stopwatch.GetTimestamp();
+        await AnalyzeAsync(conn, ct);
+        LoadProfile.Add("6 analyze (committed)", start);
         return Done("full", hours, rows, clock);
+    }
+
+    /// <summary>Connections that analyze after a full load: the two largest tables (the event facts) side by side.</summary>
+    private const int AnalyzeConnections = 2;
+
+    /// <summary>ANALYZE of every warehouse table, largest first, on <see cref="AnalyzeConnections"/> connections (Sql/full/analyze_targets.sql).</summary>
+    private async Task AnalyzeAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        var tables = new List<string>();
+        await using (var cmd = new NpgsqlCommand(WarehouseSql.Read("full/analyze_targets.sql"), conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) tables.Add(r.GetString(0));
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(tables);
+        await Task.WhenAll(Enumerable.Range(0, AnalyzeConnections).Select(async worker =>
+        {
+            await using var own = worker == 0 ? null : await OpenAsync(ct);
+            var c = own ?? conn;
+            while (queue.TryDequeue(out var table))
+                await WarehouseSql.ExecAsync(c, null, $"analyze {table}", ct);
+        }));
     }
 
     /// <summary>
