@@ -70,7 +70,11 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
     /// The tables a full load writes whole, in one COPY each, whose indexes no later step of the load needs: their indexes are
     /// dropped after the truncation and built once at the end (Sql/full/drop_indexes.sql).
     /// </summary>
-    private static readonly string[] WrittenWhole = ["dw.user_level_run", "dw.fact_session", "dw.agg_song_day", "dw.agg_location_day", "dw.agg_user_day"];
+    private static readonly string[] WrittenWhole =
+    [
+        "dw.fact_listen", "dw.fact_page_view", "dw.fact_auth", "dw.fact_level_change",
+        "dw.user_level_run", "dw.fact_session", "dw.agg_song_day", "dw.agg_location_day", "dw.agg_user_day",
+    ];
 
     /// <summary>Drops the indexes of <see cref="WrittenWhole"/>; returns the statements that build them again.</summary>
     private static async Task<List<string>> DropIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
