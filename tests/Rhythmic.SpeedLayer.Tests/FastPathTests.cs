@@ -87,6 +87,22 @@ public sealed class FastPathTests
         })).QuickCheckThrowOnFailure();
     }
 
+    [Theory]
+    [InlineData("status", "2147483647", true)]
+    [InlineData("status", "1198941589", true)]
+    [InlineData("status", "-2147483648", true)]
+    [InlineData("status", "2147483648", false)]
+    [InlineData("itemInSession", "9999999999", false)]
+    public void The_fast_path_takes_a_ten_digit_int_field_exactly_when_it_fits_an_int_as_the_parser_does(string field, string number, bool fits)
+    {
+        var valid = Encoding.UTF8.GetString(new TestEvent { Topic = Topics.PageView, UserId = 7, Status = 404, ItemInSession = 12 }.ToJson());
+        var bytes = Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(valid, $"\"{field}\":[-0-9.]+", $"\"{field}\":{number}"));
+        var fields = new EventFields();
+        Assert.Equal(fits, new EventParser(Options).TryParseFields(Topics.PageView, bytes, ref fields));
+        Assert.Equal(fits, new EventParser(Options).TryParse(Topics.PageView, bytes, new EventRecord(), out _));
+        if (fits) Assert.Equal(int.Parse(number), field == "status" ? fields.Status : fields.ItemInSession);
+    }
+
     [Fact]
     public void The_fast_path_reads_numbers_of_any_length_as_the_parser_does()
     {

@@ -157,11 +157,14 @@ public sealed partial class EventParser
                 }
                 return true;
             case FieldType.Int:
-                if (!number.Integral || number.IntegerEnd - number.DigitsStart > 9) return false;
+                // At most 10 digits, read as a long, and in range: the general parser's TryGetInt32 takes exactly these.
+                if (!number.Integral || number.IntegerEnd - number.DigitsStart > 10) return false;
+                var value = number.Integer(json);
+                if (value is < int.MinValue or > int.MaxValue) return false;
                 switch (field)
                 {
-                    case Field.ItemInSession: f.ItemInSession = (int)number.Integer(json); break;
-                    case Field.Status: f.Status = (int)number.Integer(json); break;
+                    case Field.ItemInSession: f.ItemInSession = (int)value; break;
+                    case Field.Status: f.Status = (int)value; break;
                 }
                 return true;
             default:
