@@ -31,6 +31,23 @@ public sealed class HourReplaceTests
     }
 
     [Fact]
+    public async Task A_load_across_a_month_end_leaves_the_page_ranges_of_both_months_partitions_summarized()
+    {
+        // 8,000 sessions from 23:00 on the last day of March into April: more than two 128-page ranges in each partition.
+        var start = new DateTime(2024, 3, 31, 23, 0, 0, DateTimeKind.Utc);
+        var s = new EventScript();
+        for (var i = 0; i < 8000; i++) s.Session(start.AddSeconds(i * 0.9), sessionId: 100 + i, userId: 1 + i % 300, level: "free", songs: 10, place: i);
+        var w = await StagedWarehouse.CreateAsync();
+        await w.ReplaceAsync(s.Events);
+        foreach (var partition in new[] { "fact_page_view_202403", "fact_page_view_202404" })
+            Assert.True(await w.ScalarAsync<long>($"select pg_relation_size('dw.{partition}') / 8192") > 2 * 128, partition);
+        Assert.Equal(0, await w.ScalarAsync<long>("""
+            select coalesce(sum(brin_summarize_new_values(i.indexrelid)), 0) from pg_inherits p join pg_index i on i.indrelid = p.inhrelid
+            where p.inhparent in ('dw.fact_page_view'::regclass, 'dw.fact_listen'::regclass)
+            """));
+    }
+
+    [Fact]
     public async Task Fact_counts_equal_staged_event_counts_per_topic_and_hour()
     {
         var w = await StagedWarehouse.CreateAsync();
