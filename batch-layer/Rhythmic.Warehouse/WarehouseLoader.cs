@@ -41,7 +41,12 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
         LoadProfile.Add("5 indexes of the tables written whole", start);
         await tx.CommitAsync(ct);
         start = Stopwatch.GetTimestamp();
-        await AnalyzeAsync(conn, ct);
+        // The load is committed: a failed or cancelled ANALYZE must not make a scheduler retry it. Autovacuum analyzes later.
+        try { await AnalyzeAsync(conn, ct); }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
+        {
+            logger.LogWarning(e, "Full load committed; analyzing its tables failed, autovacuum will analyze them instead");
+        }
         LoadProfile.Add("6 analyze (committed)", start);
         return Done("full", hours, rows, clock);
     }
