@@ -83,7 +83,7 @@ public static class OrchestratorScheduler
         await AddJobAsync<FullLoadJob>(scheduler, JobNames.FullLoad, "Rebuild the warehouse from the whole lake.", ct);
         await AddJobAsync<IncrementalLoadJob>(scheduler, JobNames.IncrementalLoad, "Load complete new and changed hours.", ct);
         await AddJobAsync<ReconcileJob>(scheduler, JobNames.Reconcile, "Compare speed and batch totals of loaded hours.", ct);
-        await AddJobAsync<MaintenanceJob>(scheduler, JobNames.Maintenance, "Analyze loaded tables; purge expired serving minutes and dead letters.", ct);
+        await AddJobAsync<MaintenanceJob>(scheduler, JobNames.Maintenance, "Vacuum and analyze the changed warehouse tables, holding the loads' lock; purge expired serving minutes and dead letters.", ct);
         await EnsureCronAsync(scheduler, JobNames.IncrementalLoad, options.IncrementalCron, ct);
         await EnsureCronAsync(scheduler, JobNames.Maintenance, options.MaintenanceCron, ct);
     }

@@ -14,7 +14,6 @@ internal static class Sql
     public static readonly string LoadUnlock = Read("load_unlock.sql");
     public static readonly string WarehouseIsEmpty = Read("warehouse_is_empty.sql");
     public static readonly string MaintenancePurge = Read("maintenance_purge.sql");
-    public static readonly string MaintenanceAnalyze = Read("maintenance_analyze.sql");
 
     private static string Read(string name) => SqlResources.Read(typeof(Sql).Assembly, "orchestration/" + name);
 }

@@ -1,10 +1,14 @@
 using Npgsql;
 using NpgsqlTypes;
 using Quartz;
+using Rhythmic.Warehouse;
 
 namespace Rhythmic.Orchestration.Jobs;
 
-/// <summary>Analyzes the warehouse tables that changed, and removes serving minutes and dead letters past their retention.</summary>
+/// <summary>
+/// Vacuums and analyzes the warehouse tables that changed, holding the loads' lock (<see cref="WarehouseMaintenance"/>),
+/// and removes serving minutes and dead letters past their retention.
+/// </summary>
 [DisallowConcurrentExecution]
 internal sealed class MaintenanceJob(JobContext context) : RecordedJob(context)
 {
@@ -12,12 +16,9 @@ internal sealed class MaintenanceJob(JobContext context) : RecordedJob(context)
 
     protected override async Task<RunResult> RunAsync(IJobExecutionContext execution, CancellationToken ct)
     {
+        var vacuumed = await WarehouseMaintenance.VacuumChangedAsync(Context.Options.ConnectionString, ct);
         await using var conn = new NpgsqlConnection(Context.Options.ConnectionString);
         await conn.OpenAsync(ct);
-        var analyzed = new List<string>();
-        await using (var cmd = new NpgsqlCommand(Sql.MaintenanceAnalyze, conn) { CommandTimeout = 0 })
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) analyzed.Add(r.GetString(0));
 
         var cutoff = DateTime.UtcNow.AddDays(-Context.Options.RetentionDays);
         var deleted = 0L;
@@ -32,7 +33,7 @@ internal sealed class MaintenanceJob(JobContext context) : RecordedJob(context)
                 purged.Add($"{r.GetString(0)} -{r.GetInt64(1)}");
             }
         }
-        var detail = $"analyzed {analyzed.Count} table(s); purged before {cutoff:yyyy-MM-dd HH:mm}Z: "
+        var detail = $"vacuumed and analyzed {vacuumed.Count} warehouse table(s); purged before {cutoff:yyyy-MM-dd HH:mm}Z: "
             + (purged.Count == 0 ? "no serving tables yet" : string.Join(", ", purged));
         return new RunResult(deleted, null, detail);
     }
