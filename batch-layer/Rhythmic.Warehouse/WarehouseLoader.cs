@@ -57,10 +57,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
     /// <summary>ANALYZE of every warehouse table, largest first, on <see cref="AnalyzeConnections"/> connections (Sql/full/analyze_targets.sql).</summary>
     private async Task AnalyzeAsync(NpgsqlConnection conn, CancellationToken ct)
     {
-        var tables = new List<string>();
-        await using (var cmd = new NpgsqlCommand(WarehouseSql.Read("full/analyze_targets.sql"), conn))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) tables.Add(r.GetString(0));
+        var tables = await WarehouseSql.ListAsync(conn, null, WarehouseSql.Read("full/analyze_targets.sql"), ct);
         var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(tables);
         await Task.WhenAll(Enumerable.Range(0, AnalyzeConnections).Select(async worker =>
         {

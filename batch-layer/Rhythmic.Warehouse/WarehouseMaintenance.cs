@@ -18,10 +18,7 @@ public static class WarehouseMaintenance
         await WarehouseSql.ExecAsync(conn, null, WarehouseSql.Read("maintenance/lock.sql"), ct, WarehouseSql.LoadLockKey);
         try
         {
-            var tables = new List<string>();
-            await using (var cmd = new NpgsqlCommand(WarehouseSql.Read("maintenance/vacuum_targets.sql"), conn))
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
-                while (await r.ReadAsync(ct)) tables.Add(r.GetString(0));
+            var tables = await WarehouseSql.ListAsync(conn, null, WarehouseSql.Read("maintenance/vacuum_targets.sql"), ct);
             foreach (var table in tables)
                 await WarehouseSql.ExecAsync(conn, null, $"vacuum (analyze) {table}", ct);
             return tables;

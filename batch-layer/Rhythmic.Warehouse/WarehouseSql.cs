@@ -18,4 +18,14 @@ internal static class WarehouseSql
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
         return await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>The first column of every row of <paramref name="sql"/>, as text.</summary>
+    public static async Task<List<string>> ListAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
+    {
+        var values = new List<string>();
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) values.Add(r.GetString(0));
+        return values;
+    }
 }
