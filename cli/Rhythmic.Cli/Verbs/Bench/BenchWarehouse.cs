@@ -11,8 +11,8 @@ internal static class BenchWarehouse
     public static Command Create()
     {
         var users = new Option<int>("--nusers") { Description = "Users simulated (100,000 for a month gives about 10 million events).", DefaultValueFactory = _ => 100_000 };
-        var days = new Option<int>("--days") { Description = "Simulated days (the first is loaded incrementally, all by the full load).", DefaultValueFactory = _ => 31 };
-        var loadsOnly = new Option<bool>("--loads-only") { Description = "Measure only the two loads and DuckDB's build (no queries): quicker, for tuning the loads." };
+        var days = new Option<int>("--days") { Description = "Simulated days (the first two are loaded incrementally one by one, all by the full load, then the last reloaded).", DefaultValueFactory = _ => 31 };
+        var loadsOnly = new Option<bool>("--loads-only") { Description = "Measure only the loads (two incremental days, the full load, a reload of the last day) and DuckDB's build (no queries): quicker, for tuning the loads." };
         var incrementalOnly = new Option<bool>("--incremental-only") { Description = "Measure only the incremental day loads (no full load, DuckDB or queries): quickest, for tuning them." };
         var keep = new Option<string?>("--keep") { Description = "Scratch directory to keep and reuse (the lake is simulated into it once; later runs only load): for tuning the loads." };
         var command = new Command("warehouse", "Warehouse: incremental and full load rates (events/s lake to facts), analysts' query times, DuckDB on the same Parquet side by side.");
