@@ -11,8 +11,11 @@ using Rhythmic.Warehouse;
 
 namespace Rhythmic.Bench;
 
-/// <summary>One line of the warehouse benchmark: what was measured, its time, and DuckDB's time for the same work when compared.</summary>
-public sealed record WarehouseBenchLine(string What, long Events, double Seconds, double? DuckDbSeconds)
+/// <summary>
+/// One line of the warehouse benchmark: what was measured, its time and the CPU it used (of loads), and DuckDB's time
+/// and CPU for the same work when compared.
+/// </summary>
+public sealed record WarehouseBenchLine(string What, long Events, double Seconds, double? DuckDbSeconds, CpuUse? Cpu = null, CpuUse? DuckDbCpu = null)
 {
     public double EventsPerSecond => Events / Seconds;
 }
@@ -64,11 +67,13 @@ public static class WarehouseBench
                 progress(what);
                 await ExecAsync(cs, WarehouseSql.Read(setupSql), setupArg);
                 LoadProfile.TakeSnapshot();
+                var cpu = MachineCpu.Take();
                 watch.Restart();
                 var result = await loader.IncrementalLoadAsync(ct);
                 var seconds = watch.Elapsed.TotalSeconds;
+                var used = MachineCpu.Between(cpu, MachineCpu.Take(), Environment.ProcessorCount);
                 ReportProfile(progress);
-                Add(new(what, result.Rows, seconds, null));
+                Add(new(what, result.Rows, seconds, null, used));
             }
 
             await IncrementalAsync("incremental load, first day (lake to facts)", "bench/set_watermarks.sql", From.AddDays(1).UtcDateTime);
@@ -88,15 +93,19 @@ public static class WarehouseBench
             var duckDb = Path.Combine(scratch, "bench.duckdb");
             File.Delete(duckDb);
             File.Delete(duckDb + ".wal");
+            var fullCpu = MachineCpu.Take();
             watch.Restart();
             var full = await loader.FullLoadAsync(ct);
             var fullSeconds = watch.Elapsed.TotalSeconds;
+            var fullUsed = MachineCpu.Between(fullCpu, MachineCpu.Take(), Environment.ProcessorCount);
             ReportProfile(progress);
             // DuckDB's build runs with --loads-only too: on a shared machine its time is the yardstick that makes two runs comparable.
             progress("DuckDB build");
+            var duckCpu = MachineCpu.Take();
             var duckBuild = await DuckDbWallAndLast(
                 [$"attach '{duckDb}' as w", "use w", .. Split(WarehouseSql.Read("bench/duckdb_build.sql").Replace("{lake}", lakeRoot)), "select 1"], ct);
-            Add(new("full load (lake to facts)", full.Rows, fullSeconds, duckBuild.WallSeconds));
+            var duckUsed = MachineCpu.Between(duckCpu, MachineCpu.Take(), Environment.ProcessorCount);
+            Add(new("full load (lake to facts)", full.Rows, fullSeconds, duckBuild.WallSeconds, fullUsed, duckUsed));
 
             // The day loads above start from an empty warehouse; this one replaces a day while the whole period is loaded.
             await IncrementalAsync("incremental reload of the last day (period loaded)", "bench/forget_hours.sql", to.AddDays(-1).UtcDateTime);

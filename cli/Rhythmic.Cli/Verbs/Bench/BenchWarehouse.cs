@@ -25,7 +25,8 @@ internal static class BenchWarehouse
         {
             var n = parse.GetValue(users);
             var d = parse.GetValue(days);
-            var table = new Table().AddColumns("measure", "events", "seconds", "events/s", "DuckDB s", "PostgreSQL / DuckDB");
+            var table = new Table().AddColumns("measure", "events", "seconds", "events/s", "busy core-s (loader)", "events/s bound",
+                "DuckDB s (busy core-s)", "PostgreSQL / DuckDB");
             var kept = parse.GetValue(keep);
             var scratch = kept is null ? Directory.CreateTempSubdirectory("rhythmic-bench-warehouse-").FullName : Directory.CreateDirectory(kept).FullName;
             try
@@ -34,16 +35,24 @@ internal static class BenchWarehouse
                     Markup.Escape(l.What), l.Events == 0 ? "" : l.Events.ToString("N0", CultureInfo.InvariantCulture),
                     l.Seconds.ToString("F3", CultureInfo.InvariantCulture),
                     l.Events == 0 ? "" : l.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
-                    l.DuckDbSeconds?.ToString("F3", CultureInfo.InvariantCulture) ?? "",
+                    l.Cpu is { } cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu.BusyCoreSeconds:F1} ({cpu.ProcessCpuSeconds:F1})") : "",
+                    l.Cpu is { } bound && l.Events > 0 ? bound.BoundEventsPerSecond(l.Events).ToString("N0", CultureInfo.InvariantCulture) : "",
+                    l.DuckDbSeconds is not { } duck ? ""
+                        : l.DuckDbCpu is { } duckCpu ? string.Create(CultureInfo.InvariantCulture, $"{duck:F3} ({duckCpu.BusyCoreSeconds:F1})")
+                        : duck.ToString("F3", CultureInfo.InvariantCulture),
                     l.DuckDbSeconds is { } s ? (l.Seconds / s).ToString("F2", CultureInfo.InvariantCulture) : ""), ct, parse.GetValue(loadsOnly), parse.GetValue(incrementalOnly));
             }
             finally
             {
                 if (kept is null) try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
+            // Redirected output (a log, a pipe) has no width of its own: Spectre's 80 columns would fold every cell.
+            if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 150);
             AnsiConsole.Write(table);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"command: rhythmic bench warehouse --nusers {n} --days {d}   ({Environment.ProcessorCount} cores; query times: median of 5 in PostgreSQL, DuckDB's 3rd run; DuckDB load includes node start-up)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"busy core-s: the machine's busy core-seconds during the load (/proc/stat; every process, PostgreSQL's included), the loader's own CPU in parentheses; events/s bound: the rate if that work kept all {Environment.ProcessorCount} cores busy, which no scheduling of it can beat"));
             return 0;
         });
         return command;
