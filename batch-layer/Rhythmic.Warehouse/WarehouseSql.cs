@@ -19,11 +19,11 @@ internal static class WarehouseSql
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The first column of every row of <paramref name="sql"/>, as text.</summary>
+    /// <summary>The first column of every row of <paramref name="sql"/>, as text (no timeout, like <see cref="ExecAsync"/>).</summary>
     public static async Task<List<string>> ListAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
     {
         var values = new List<string>();
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) values.Add(r.GetString(0));
         return values;
