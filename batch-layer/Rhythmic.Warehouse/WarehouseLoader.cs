@@ -94,19 +94,25 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
     {
         var clock = Stopwatch.StartNew();
         await using var conn = await OpenAsync(ct);
+        var start = Stopwatch.GetTimestamp();
         var pending = (await ManifestQueries.HoursAsync(conn, null, ct)).Where(h => h.NeedsLoad).Take(settings.Warehouse.MaxHoursPerRun).ToList();
+        LoadProfile.Add("i manifest: hours to load", start);
         var rows = 0L;
         var loaded = new List<LakeHour>();
         foreach (var day in ByDay(pending))
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
+            start = Stopwatch.GetTimestamp();
             await HourReplacer.LockAsync(conn, tx, ct);
             // Read again under the lock: another loader may have loaded these hours meanwhile, or more files arrived.
             var current = (await ManifestQueries.HoursAsync(conn, tx, ct)).Where(h => h.NeedsLoad).ToDictionary(h => h.Hour);
+            LoadProfile.Add("i manifest: hours to load", start);
             var todo = day.Where(h => current.ContainsKey(h.Hour)).Select(h => current[h.Hour]).ToList();
             if (todo.Count == 0) { await tx.RollbackAsync(ct); continue; }
             rows += await ReplaceAsync(conn, tx, todo, "incremental", ct);
+            start = Stopwatch.GetTimestamp();
             await tx.CommitAsync(ct);
+            LoadProfile.Add("i commit", start);
             loaded.AddRange(todo);
         }
         return Done("incremental", loaded, rows, clock);
@@ -114,12 +120,16 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
 
     private async Task<long> ReplaceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<LakeHour> hours, string kind, CancellationToken ct)
     {
+        var start = Stopwatch.GetTimestamp();
         var files = await ManifestQueries.FilesAsync(conn, tx, hours.Select(h => h.Hour), ct);
+        LoadProfile.Add("0 manifest: the hours' files", start);
         var source = new LakeFileSource(files.Select(f => (f.Topic, Path.Combine(_lakeRoot, f.Path))).ToList());
         var rows = await HourReplacer.ReplaceAsync(conn, tx, hours.Select(h => h.Hour).ToList(), source, ct);
+        start = Stopwatch.GetTimestamp();
         var recordSql = WarehouseSql.Read("state/record_hour.sql");
         foreach (var h in hours)
             await WarehouseSql.ExecAsync(conn, tx, recordSql, ct, h.Hour, h.ManifestDigest, h.Files, h.Events, kind);
+        LoadProfile.Add("7 load state", start);
         logger.LogInformation("Replaced {Hours} hour(s) from {First:u} with {Rows} events from {Files} files ({Kind})",
             hours.Count, hours[0].Hour, rows, files.Count, kind);
         return rows;
