@@ -67,11 +67,7 @@ public static class WarehouseBench
                 progress(what);
                 await ExecAsync(cs, WarehouseSql.Read(setupSql), setupArg);
                 LoadProfile.TakeSnapshot();
-                var cpu = MachineCpu.Take();
-                watch.Restart();
-                var result = await loader.IncrementalLoadAsync(ct);
-                var seconds = watch.Elapsed.TotalSeconds;
-                var used = MachineCpu.Between(cpu, MachineCpu.Take(), Environment.ProcessorCount);
+                var (result, seconds, used) = await MeasureAsync(() => loader.IncrementalLoadAsync(ct));
                 ReportProfile(progress);
                 Add(new(what, result.Rows, seconds, null, used));
             }
@@ -93,18 +89,12 @@ public static class WarehouseBench
             var duckDb = Path.Combine(scratch, "bench.duckdb");
             File.Delete(duckDb);
             File.Delete(duckDb + ".wal");
-            var fullCpu = MachineCpu.Take();
-            watch.Restart();
-            var full = await loader.FullLoadAsync(ct);
-            var fullSeconds = watch.Elapsed.TotalSeconds;
-            var fullUsed = MachineCpu.Between(fullCpu, MachineCpu.Take(), Environment.ProcessorCount);
+            var (full, fullSeconds, fullUsed) = await MeasureAsync(() => loader.FullLoadAsync(ct));
             ReportProfile(progress);
             // DuckDB's build runs with --loads-only too: on a shared machine its time is the yardstick that makes two runs comparable.
             progress("DuckDB build");
-            var duckCpu = MachineCpu.Take();
-            var duckBuild = await DuckDbWallAndLast(
-                [$"attach '{duckDb}' as w", "use w", .. Split(WarehouseSql.Read("bench/duckdb_build.sql").Replace("{lake}", lakeRoot)), "select 1"], ct);
-            var duckUsed = MachineCpu.Between(duckCpu, MachineCpu.Take(), Environment.ProcessorCount);
+            var (duckBuild, _, duckUsed) = await MeasureAsync(() => DuckDbWallAndLast(
+                [$"attach '{duckDb}' as w", "use w", .. Split(WarehouseSql.Read("bench/duckdb_build.sql").Replace("{lake}", lakeRoot)), "select 1"], ct));
             Add(new("full load (lake to facts)", full.Rows, fullSeconds, duckBuild.WallSeconds, fullUsed, duckUsed));
 
             // The day loads above start from an empty warehouse; this one replaces a day while the whole period is loaded.
@@ -139,6 +129,16 @@ public static class WarehouseBench
         {
             await pg.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>Runs <paramref name="work"/>, timing it and the machine's CPU over it.</summary>
+    private static async Task<(T Result, double Seconds, CpuUse? Cpu)> MeasureAsync<T>(Func<Task<T>> work)
+    {
+        var cpu = MachineCpu.Take();
+        var clock = Stopwatch.StartNew();
+        var result = await work();
+        var seconds = clock.Elapsed.TotalSeconds;
+        return (result, seconds, MachineCpu.Between(cpu, MachineCpu.Take(), Environment.ProcessorCount));
     }
 
     /// <summary>Where the last load's time went, step by step (Parquet decoding is part of staging).</summary>
