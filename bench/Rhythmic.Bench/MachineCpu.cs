@@ -37,7 +37,8 @@ public static class MachineCpu
 
     /// <summary>
     /// The busy and idle ticks of /proc/stat's aggregate "cpu" line (user nice system idle iowait irq softirq steal ...):
-    /// idle and iowait are idle, the rest busy. Guest time is already counted in user and nice, so it is not added again.
+    /// user, nice, system, irq and softirq are busy; idle, iowait and steal (time a hypervisor gave to another machine)
+    /// ran nothing of ours. Guest time is already counted in user and nice, so it is not added again.
     /// </summary>
     public static (long Busy, long Idle)? ParseStatLine(string line)
     {
@@ -46,7 +47,7 @@ public static class MachineCpu
         var values = new long[8];
         for (var i = 0; i < values.Length && i + 1 < fields.Length; i++)
             if (!long.TryParse(fields[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out values[i])) return null;
-        return (values[0] + values[1] + values[2] + values[5] + values[6] + values[7], values[3] + values[4]);
+        return (values[0] + values[1] + values[2] + values[5] + values[6], values[3] + values[4] + values[7]);
     }
 
     /// <summary>
