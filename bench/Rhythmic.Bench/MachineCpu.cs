@@ -32,7 +32,7 @@ public static class MachineCpu
         using var reader = new StreamReader("/proc/stat");
         var line = reader.ReadLine();
         if (line is null || ParseStatLine(line) is not { } ticks) return null;
-        return new CpuSample(ticks.Busy, ticks.Idle, Process.GetCurrentProcess().TotalProcessorTime, Stopwatch.GetTimestamp());
+        return new CpuSample(ticks.Busy, ticks.Idle, Environment.CpuUsage.TotalTime, Stopwatch.GetTimestamp());
     }
 
     /// <summary>
