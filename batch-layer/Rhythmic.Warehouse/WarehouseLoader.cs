@@ -96,7 +96,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
         await using var conn = await OpenAsync(ct);
         var start = Stopwatch.GetTimestamp();
         var pending = (await ManifestQueries.HoursAsync(conn, null, ct)).Where(h => h.NeedsLoad).Take(settings.Warehouse.MaxHoursPerRun).ToList();
-        LoadProfile.Add("i manifest: hours to load", start);
+        LoadProfile.Add("i manifest: hours to load (and the load lock)", start);
         var rows = 0L;
         var loaded = new List<LakeHour>();
         foreach (var day in ByDay(pending))
@@ -106,7 +106,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
             await HourReplacer.LockAsync(conn, tx, ct);
             // Read again under the lock: another loader may have loaded these hours meanwhile, or more files arrived.
             var current = (await ManifestQueries.HoursAsync(conn, tx, ct)).Where(h => h.NeedsLoad).ToDictionary(h => h.Hour);
-            LoadProfile.Add("i manifest: hours to load", start);
+            LoadProfile.Add("i manifest: hours to load (and the load lock)", start);
             var todo = day.Where(h => current.ContainsKey(h.Hour)).Select(h => current[h.Hour]).ToList();
             if (todo.Count == 0) { await tx.RollbackAsync(ct); continue; }
             rows += await ReplaceAsync(conn, tx, todo, "incremental", ct);
