@@ -126,8 +126,8 @@ public sealed class ProducerHoldBack : IAsyncDisposable
         if (lags.Count == 0) WarnWhereFull();
         if (!_held && worst.Bytes > HoldFraction * _retentionBytes)
         {
+            _released.Reset();   // before the flag: a producer that sees the flag must find the gate closed
             _held = true;
-            _released.Reset();
             _logger.LogWarning("Holding the producer back: consumers are {LagMB} MB behind on {Topic}[{Partition}] (group {Group}), retention is {RetentionMB} MB",
                 Mb(worst.Bytes), worst.Lag.Topic, worst.Lag.Partition, worst.Lag.SlowestGroup, Mb(_retentionBytes));
         }
@@ -159,7 +159,7 @@ public sealed class ProducerHoldBack : IAsyncDisposable
         }
     }
 
-    private static long Mb(long bytes) => (bytes + (1L << 19)) >> 20;
+    private static double Mb(long bytes) => Math.Round(bytes / (double)(1 << 20), 1);
 
     public async ValueTask DisposeAsync()
     {
