@@ -64,11 +64,7 @@ public sealed class KafkaSink : IEventSink
 
     public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs)
     {
-        if (_holdBack is not null)
-        {
-            _holdBack.WaitWhileHeld();
-            _holdBack.Written(topic, key.Length, json.Length);
-        }
+        _holdBack?.WaitWhileHeld();
         DrainRetries();
         Produce(topic, key.ToArray(), json.ToArray(), timestampMs, 1);
     }

@@ -20,8 +20,7 @@ public sealed class ProducerHoldBack : IAsyncDisposable
     private readonly IConsumerLagProbe? _probe;
     private readonly ILogger _logger;
     private readonly ManualResetEventSlim _released = new(initialState: true);
-    private readonly ConcurrentDictionary<string, TopicBytes> _written = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Topic, int Partition), LongBox> _delivered = new();
+    private readonly ConcurrentDictionary<(string Topic, int Partition), Delivery> _delivered = new();
     private readonly HashSet<(string, int)> _warnedFull = [];
     private readonly HashSet<(string, int, string)> _warnedLost = [];
     private readonly CancellationTokenSource _stop = new();
@@ -63,17 +62,16 @@ public sealed class ProducerHoldBack : IAsyncDisposable
         if (_held) _released.Wait(_waitToken);
     }
 
-    /// <summary>Counts a record handed to the producer (its size per topic turns a lag in messages into bytes).</summary>
-    public void Written(string topic, int keyBytes, int valueBytes)
-    {
-        var t = _written.GetOrAdd(topic, _ => new TopicBytes());
-        Interlocked.Increment(ref t.Messages);
-        Interlocked.Add(ref t.Bytes, keyBytes + valueBytes + RecordOverheadBytes);
-    }
-
-    /// <summary>Counts a record the cluster acknowledged into a partition.</summary>
+    /// <summary>
+    /// Counts a record the cluster acknowledged into a partition (on the client's delivery thread, off the producer's
+    /// path): the mean size per topic turns a lag in messages into bytes.
+    /// </summary>
     public void Delivered(string topic, int partition, int keyBytes, int valueBytes)
-        => Interlocked.Add(ref _delivered.GetOrAdd((topic, partition), _ => new LongBox()).Value, keyBytes + valueBytes + RecordOverheadBytes);
+    {
+        var d = _delivered.GetOrAdd((topic, partition), _ => new Delivery());
+        Interlocked.Increment(ref d.Messages);
+        Interlocked.Add(ref d.Bytes, keyBytes + valueBytes + RecordOverheadBytes);
+    }
 
     private void EnsureStarted()
     {
@@ -93,7 +91,7 @@ public sealed class ProducerHoldBack : IAsyncDisposable
     }
 
     /// <summary>One reading of the probe: hold, resume, or warn.</summary>
-    internal async Task CheckAsync(CancellationToken ct)
+    private async Task CheckAsync(CancellationToken ct)
     {
         IReadOnlyList<PartitionLag> lags = [];
         if (_probe is not null)
@@ -113,13 +111,14 @@ public sealed class ProducerHoldBack : IAsyncDisposable
             }
         }
 
+        var meanBytes = MeanRecordBytesByTopic();
         var worst = (Lag: default(PartitionLag), Bytes: -1L);
         foreach (var lag in lags)
         {
             if (lag.Lost && _warnedLost.Add((lag.Topic, lag.Partition, lag.SlowestGroup)))
                 _logger.LogError("Consumer group {Group} has lost messages on {Topic}[{Partition}]: it is at offset {Next} but the log now starts at {Start} (retention {RetentionMB} MB per partition)",
                     lag.SlowestGroup, lag.Topic, lag.Partition, lag.SlowestNextOffset, lag.LogStartOffset, Mb(_retentionBytes));
-            var bytes = LagBytes(lag);
+            var bytes = meanBytes.TryGetValue(lag.Topic, out var mean) ? (long)(lag.Messages * mean) : 0;
             if (bytes > worst.Bytes) worst = (lag, bytes);
         }
 
@@ -140,22 +139,22 @@ public sealed class ProducerHoldBack : IAsyncDisposable
         }
     }
 
-    /// <summary>The lag in bytes: messages behind times the mean size of what was written to the topic.</summary>
-    private long LagBytes(PartitionLag lag)
-    {
-        if (!_written.TryGetValue(lag.Topic, out var t)) return 0;
-        var messages = Interlocked.Read(ref t.Messages);
-        return messages == 0 ? 0 : (long)(lag.Messages * ((double)Interlocked.Read(ref t.Bytes) / messages));
-    }
+    /// <summary>The mean size of a record delivered to each topic.</summary>
+    private Dictionary<string, double> MeanRecordBytesByTopic()
+        => _delivered.GroupBy(d => d.Key.Topic, StringComparer.Ordinal)
+            .Select(g => (Topic: g.Key, Messages: g.Sum(d => Interlocked.Read(ref d.Value.Messages)), Bytes: g.Sum(d => Interlocked.Read(ref d.Value.Bytes))))
+            .Where(t => t.Messages > 0)
+            .ToDictionary(t => t.Topic, t => (double)t.Bytes / t.Messages, StringComparer.Ordinal);
 
     /// <summary>Nothing tells the consumers' lag: say so for each partition that received more than the retention.</summary>
     private void WarnWhereFull()
     {
-        foreach (var (tp, bytes) in _delivered)
+        foreach (var (tp, delivery) in _delivered)
         {
-            if (Interlocked.Read(ref bytes.Value) <= _retentionBytes || !_warnedFull.Add(tp)) continue;
+            var bytes = Interlocked.Read(ref delivery.Bytes);
+            if (bytes <= _retentionBytes || !_warnedFull.Add(tp)) continue;
             _logger.LogWarning("{Topic}[{Partition}] has received {ProducedMB} MB, more than the {RetentionMB} MB a partition keeps, and no consumer has stored offsets to hold the producer back by: a consumer that has not read the oldest messages yet will miss them",
-                tp.Topic, tp.Partition, Mb(Interlocked.Read(ref bytes.Value)), Mb(_retentionBytes));
+                tp.Topic, tp.Partition, Mb(bytes), Mb(_retentionBytes));
         }
     }
 
@@ -171,14 +170,9 @@ public sealed class ProducerHoldBack : IAsyncDisposable
         else if (_probe is IDisposable d) d.Dispose();
     }
 
-    private sealed class TopicBytes
+    private sealed class Delivery
     {
         public long Messages;
         public long Bytes;
-    }
-
-    private sealed class LongBox
-    {
-        public long Value;
     }
 }
