@@ -26,7 +26,7 @@ public sealed class ProducerHoldBack : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _startGate = new();
     private readonly CancellationToken _waitToken;
-    private Task? _loop;
+    private volatile Task? _loop;
     private volatile bool _held;
     private bool _probeFailed;
 
@@ -36,11 +36,11 @@ public sealed class ProducerHoldBack : IAsyncDisposable
     /// </summary>
     public ProducerHoldBack(long retentionBytes, IConsumerLagProbe? probe, ILogger logger, CancellationToken ct = default)
     {
-        _waitToken = ct;
         ArgumentOutOfRangeException.ThrowIfLessThan(retentionBytes, 1);
         _retentionBytes = retentionBytes;
         _probe = probe;
         _logger = logger;
+        _waitToken = ct;
     }
 
     /// <summary>Lag, as a share of the retention, at which the producer is held (the rest absorbs what is in flight between readings).</summary>
