@@ -49,6 +49,40 @@ public sealed class ProducerHoldBackTests
     }
 
     [Fact]
+    public async Task The_offsets_the_lander_stored_in_PostgreSQL_hold_the_simulator_back_until_it_catches_up()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync();
+        using var cluster = TestKafka.Start(partitions: 1, Topics.All);
+        await TestPostgres.ExecAsync(cs, "insert into lake.offsets(consumer_group, topic, kafka_partition, next_offset) values ('rhythmic-lander', 'listen_events', 0, 0)");
+        var settings = Core.Configuration.RhythmicConfiguration.Load(Directory.CreateTempSubdirectory("rhythmic-hold-").FullName,
+            new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs });
+        var log = new ListLogger();
+        var holdBack = new ProducerHoldBack(1L << 20, new PostgresConsumerLagProbe(settings, cluster.BootstrapServers), log) { Interval = TimeSpan.FromMilliseconds(20) };
+        await using var sink = new KafkaSink(cluster.BootstrapServers, log, holdBack: holdBack);
+        long written = 0;
+        var stop = false;
+        var writer = Task.Run(() =>
+        {
+            while (!Volatile.Read(ref stop))
+            {
+                sink.Write(Topics.Listen, [1], Value, 0);
+                Interlocked.Increment(ref written);
+            }
+        });
+
+        Assert.True(await Until(() => sink.IsHeldBack), "the sink is held back by the lander's stored offset");
+        Assert.True(log.Has(LogLevel.Warning, "behind on listen_events[0] (group rhythmic-lander), retention is 1 MB"), string.Join("\n", log.Entries));
+        var atHold = Interlocked.Read(ref written);
+
+        await TestPostgres.ExecAsync(cs, $"update lake.offsets set next_offset = {atHold + 1_000_000}");   // the lander caught up
+        Assert.True(await Until(() => !sink.IsHeldBack && Interlocked.Read(ref written) > atHold + 100), "the sink resumes");
+        Volatile.Write(ref stop, true);
+        await writer;
+        await sink.FlushAsync(CancellationToken.None);
+        Assert.Equal(Interlocked.Read(ref written), sink.Acknowledged);
+    }
+
+    [Fact]
     public async Task Without_stored_offsets_a_partition_receiving_more_than_the_retention_is_warned_about()
     {
         using var cluster = TestKafka.Start(partitions: 1, Topics.All);
