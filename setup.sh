@@ -8,6 +8,8 @@ ROOT=$PWD
 LIBRDKAFKA_VERSION=2.15.1
 KAFKA_JS_PACKAGE=@confluentinc/kafka-javascript@1.10.1   # ships the exact librdkafka 2.15.1 source in deps/librdkafka
 LIBRDKAFKA_DIR=$ROOT/.local/librdkafka/$LIBRDKAFKA_VERSION
+# Our patch of the mock cluster (run-time per-partition retention, see the file's header); a changed patch rebuilds.
+LIBRDKAFKA_PATCH=$ROOT/core/Rhythmic.Core/Kafka/librdkafka-mock-retention.patch
 DEBIAN_PACKAGES=(postgresql libssl-dev zlib1g-dev build-essential pkg-config nodejs npm curl ca-certificates)
 
 STEP="start"
@@ -40,9 +42,11 @@ if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks | grep -q '^10\.'
 fi
 did "dotnet $(dotnet --version)"
 
-step "librdkafka $LIBRDKAFKA_VERSION (built from source)"
-if [ -f "$LIBRDKAFKA_DIR/librdkafka.so" ] && [ "$(cat "$LIBRDKAFKA_DIR/VERSION" 2>/dev/null)" = "$LIBRDKAFKA_VERSION" ]; then
-  did "cached in ${LIBRDKAFKA_DIR#$ROOT/}"
+step "librdkafka $LIBRDKAFKA_VERSION (built from source, with the mock retention patch)"
+patch_sha=$(sha256sum "$LIBRDKAFKA_PATCH" | cut -d' ' -f1)
+if [ -f "$LIBRDKAFKA_DIR/librdkafka.so" ] && [ "$(cat "$LIBRDKAFKA_DIR/VERSION" 2>/dev/null)" = "$LIBRDKAFKA_VERSION" ] \
+   && [ "$(cat "$LIBRDKAFKA_DIR/PATCH.sha256" 2>/dev/null)" = "$patch_sha" ]; then
+  did "cached in ${LIBRDKAFKA_DIR#$ROOT/} (patch ${patch_sha:0:12})"
 else
   work=$(mktemp -d)
   ( cd "$work"
@@ -50,12 +54,17 @@ else
     tar xzf ./*.tgz
     cd package/deps/librdkafka
     grep -q "define RD_KAFKA_VERSION 0x020f01" src/rdkafka.h || { echo "the npm package does not hold librdkafka $LIBRDKAFKA_VERSION" >&2; exit 1; }
+    patch -p1 --forward --batch < "$LIBRDKAFKA_PATCH" > "$work/patch.log" 2>&1 \
+      || { cat "$work/patch.log" >&2; echo "${LIBRDKAFKA_PATCH#$ROOT/} does not apply to librdkafka $LIBRDKAFKA_VERSION" >&2; exit 1; }
     ./configure --disable-curl --disable-gssapi > "$work/configure.log" 2>&1 || { tail -20 "$work/configure.log" >&2; exit 1; }
     make -j"$(nproc)" libs > "$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; }
   )
   mkdir -p "$LIBRDKAFKA_DIR"
-  cp "$work/package/deps/librdkafka/src/librdkafka.so.1" "$LIBRDKAFKA_DIR/librdkafka.so"
+  # Copy, then rename over the old file: a running program keeps the library it mapped intact.
+  cp "$work/package/deps/librdkafka/src/librdkafka.so.1" "$LIBRDKAFKA_DIR/librdkafka.so.new"
+  mv -f "$LIBRDKAFKA_DIR/librdkafka.so.new" "$LIBRDKAFKA_DIR/librdkafka.so"
   echo "$LIBRDKAFKA_VERSION" > "$LIBRDKAFKA_DIR/VERSION"
+  echo "$patch_sha" > "$LIBRDKAFKA_DIR/PATCH.sha256"
   rm -rf "$work"
   did "built into ${LIBRDKAFKA_DIR#$ROOT/}"
 fi

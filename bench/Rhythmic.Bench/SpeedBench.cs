@@ -209,7 +209,7 @@ public static class SpeedBench
             foreach (var e in events.AsSpan(i, Math.Min(chunk, events.Length - i)))
                 producer.Produce(e.Topic, new Message<byte[], byte[]> { Key = e.Key, Value = e.Json });
             producer.Flush(ct);
-            // Keep the producer within reach of the consumer: the mock cluster keeps only ~5 MB per partition.
+            // Keep the producer within reach of the consumer (20,000 events), as a live platform's producer is.
             while (await StoredAsync(cs, settings.ConsumerGroup, ct) - baseline < i - 20_000) await Task.Delay(5, ct);
         }
         while (await StoredAsync(cs, settings.ConsumerGroup, ct) - baseline < events.Length) await Task.Delay(5, ct);

@@ -54,6 +54,15 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void The_embedded_retention_defaults_to_a_month_of_100000_users_and_is_validated_by_its_key()
+    {
+        Assert.Equal(1280, Load().Kafka.EmbeddedRetentionMB);
+        Assert.Equal(64L << 20, Load("""{ "Kafka": { "EmbeddedRetentionMB": 64 } }""").Kafka.EmbeddedRetentionBytes);
+        var e = Assert.Throws<RhythmicException>(() => Load("""{ "Kafka": { "EmbeddedRetentionMB": 0 } }"""));
+        Assert.Contains("Kafka:EmbeddedRetentionMB must be between 1 and 1048576 (got 0)", e.Message);
+    }
+
+    [Fact]
     public void Mistyped_value_names_its_key()
     {
         var e = Assert.Throws<RhythmicException>(() => Load("""{ "Speed": { "FlushIntervalMs": "soon" } }"""));

@@ -115,7 +115,7 @@ public sealed class EmbeddedKafkaRestartTests
               ('rhythmic-lander', 'listen_events', 0, 200), ('someone-else', 'listen_events', 0, 7);
             """);
         var settings = Configuration.RhythmicConfiguration.Load(Directory.CreateTempSubdirectory("rhythmic-kafka-").FullName,
-            new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs });
+            new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs, ["Kafka:EmbeddedRetentionMB"] = "16" });
         using var kafka = EmbeddedKafka.Start(settings, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
         await kafka.ForgetStoredOffsetsAsync(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);

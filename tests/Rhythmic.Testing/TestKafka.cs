@@ -6,10 +6,13 @@ namespace Rhythmic.Testing;
 /// <summary>Embedded Kafka for tests: a mock cluster per test, with the topics it needs, and small client helpers.</summary>
 public static class TestKafka
 {
-    /// <summary>A mock cluster of <paramref name="brokers"/> brokers with each topic created with <paramref name="partitions"/> partitions.</summary>
-    public static MockCluster Start(int partitions, IEnumerable<string> topics, int brokers = 1)
+    /// <summary>
+    /// A mock cluster of <paramref name="brokers"/> brokers with each topic created with <paramref name="partitions"/>
+    /// partitions, each keeping its newest <paramref name="retentionBytes"/>.
+    /// </summary>
+    public static MockCluster Start(int partitions, IEnumerable<string> topics, int brokers = 1, long retentionBytes = MockCluster.DefaultRetentionBytes)
     {
-        var cluster = new MockCluster(brokers);
+        var cluster = new MockCluster(brokers, retentionBytes);
         foreach (var topic in topics) cluster.CreateTopic(topic, partitions, replicationFactor: brokers);
         return cluster;
     }

@@ -5,9 +5,10 @@ namespace Rhythmic.Core.Kafka;
 
 /// <summary>
 /// An in-process Kafka cluster: librdkafka's mock cluster, which speaks the real protocol (consumer groups included)
-/// on loopback ports. It keeps only about 5 MB per partition (older messages are deleted and a lagging consumer
-/// silently skips them) and serves consumers at roughly 15-30K messages/s, so it suits tests and the embedded
-/// default, not production: use real Kafka there.
+/// on loopback ports. Each partition keeps its newest <see cref="RetentionBytes"/> in memory (our patch of the mock,
+/// core/Rhythmic.Core/Kafka/librdkafka-mock-retention.patch; older messages are deleted and the log start offset moves)
+/// and serves consumers at roughly 15-30K messages/s, so it suits tests and the embedded default, not production:
+/// use real Kafka there.
 /// </summary>
 public sealed partial class MockCluster : IDisposable
 {
@@ -20,10 +21,20 @@ public sealed partial class MockCluster : IDisposable
     /// <summary>Broker ids are 1..<see cref="BrokerCount"/>.</summary>
     public int BrokerCount { get; }
 
-    /// <summary>Starts a cluster of <paramref name="brokers"/> brokers on loopback.</summary>
-    public MockCluster(int brokers = 1)
+    /// <summary>What each partition keeps unless told otherwise: 1 GiB, used only as messages arrive.</summary>
+    public const long DefaultRetentionBytes = 1L << 30;
+
+    /// <summary>The most a partition's log holds (message bytes plus about 60 bytes per message set); older messages are deleted.</summary>
+    public long RetentionBytes { get; private set; }
+
+    /// <summary>
+    /// Starts a cluster of <paramref name="brokers"/> brokers on loopback whose partitions each keep their newest
+    /// <paramref name="retentionBytes"/>.
+    /// </summary>
+    public MockCluster(int brokers = 1, long retentionBytes = DefaultRetentionBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(retentionBytes, 1);
         KafkaNative.EnsureLoaded();
         var conf = Native.rd_kafka_conf_new();
         // The owning handle is a producer that never produces; keep its logging quiet.
@@ -40,6 +51,36 @@ public sealed partial class MockCluster : IDisposable
         }
         BrokerCount = brokers;
         BootstrapServers = Marshal.PtrToStringUTF8(Native.rd_kafka_mock_cluster_bootstraps(_cluster))!;
+        try
+        {
+            SetRetention(retentionBytes);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sets how much each partition keeps, for existing partitions (trimmed at once) and topics created later. Only
+    /// bytes bound the log: the mock's own limit of 100,000 message sets per partition is lifted.
+    /// </summary>
+    public void SetRetention(long retentionBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retentionBytes, 1);
+        int err;
+        try
+        {
+            err = Native.rd_kafka_mock_set_partition_retention(Cluster, (UIntPtr)(ulong)retentionBytes, UIntPtr.Zero /* no count limit */);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            throw new RhythmicException(
+                $"{KafkaNative.EnsureLoaded()} lacks Rhythmic's mock retention patch (rd_kafka_mock_set_partition_retention): run ./setup.sh to rebuild it.");
+        }
+        Check(err, $"set the retention to {retentionBytes} bytes per partition");
+        RetentionBytes = retentionBytes;
     }
 
     /// <summary>Creates a topic (replication factor is capped by the broker count).</summary>
@@ -105,6 +146,8 @@ public sealed partial class MockCluster : IDisposable
         [LibraryImport(KafkaNative.LibraryName)]
         internal static partial void rd_kafka_mock_push_request_errors_array(IntPtr cluster, short apiKey, UIntPtr count, int[] errors);
         [LibraryImport(KafkaNative.LibraryName)] internal static partial void rd_kafka_mock_clear_request_errors(IntPtr cluster, short apiKey);
+        [LibraryImport(KafkaNative.LibraryName)]
+        internal static partial int rd_kafka_mock_set_partition_retention(IntPtr cluster, UIntPtr maxBytes, UIntPtr maxMsgsets);
         [LibraryImport(KafkaNative.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int rd_kafka_mock_partition_set_leader(IntPtr cluster, string topic, int partition, int brokerId);
     }

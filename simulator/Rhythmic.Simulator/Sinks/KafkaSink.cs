@@ -13,6 +13,8 @@ namespace Rhythmic.Simulator.Sinks;
 /// Produces each event to its topic, keyed by userId (or sessionId for guests) so one user's events stay ordered in
 /// one partition. A failed delivery is logged, counted and produced again (up to <see cref="MaxAttempts"/> times);
 /// <see cref="FlushAsync"/> waits for every acknowledgement and throws if any message could not be delivered.
+/// Given a <see cref="ProducerHoldBack"/>, it pauses while the platform's consumers lag too far behind for the
+/// cluster's retention, instead of pushing unread messages out of it.
 /// </summary>
 public sealed class KafkaSink : IEventSink
 {
@@ -21,6 +23,7 @@ public sealed class KafkaSink : IEventSink
 
     private readonly IProducer<byte[], byte[]> _producer;
     private readonly ILogger _logger;
+    private readonly ProducerHoldBack? _holdBack;
     private readonly ConcurrentQueue<(string Topic, byte[] Key, byte[] Value, long TimestampMs, int Attempt)> _retries = new();
     private readonly Counter _produced = MetricsRegistry.Default.Counter("rhythmic_simulator_produced_total", "Events acknowledged by Kafka.");
     private readonly Counter _retried = MetricsRegistry.Default.Counter("rhythmic_simulator_delivery_retries_total", "Kafka deliveries that failed and were retried.");
@@ -31,9 +34,14 @@ public sealed class KafkaSink : IEventSink
     private long _retriedCount;
     private string? _lastError;
 
-    /// <summary>A sink producing to <paramref name="bootstrapServers"/> with the platform's producer settings (<see cref="KafkaClients.Producer"/>).</summary>
-    public KafkaSink(string bootstrapServers, ILogger? logger = null, Action<ProducerConfig>? configure = null, string clientId = "rhythmic-simulator")
+    /// <summary>
+    /// A sink producing to <paramref name="bootstrapServers"/> with the platform's producer settings
+    /// (<see cref="KafkaClients.Producer"/>), held back by <paramref name="holdBack"/> (which it then owns) if given.
+    /// </summary>
+    public KafkaSink(string bootstrapServers, ILogger? logger = null, Action<ProducerConfig>? configure = null, string clientId = "rhythmic-simulator",
+        ProducerHoldBack? holdBack = null)
     {
+        _holdBack = holdBack;
         KafkaNative.EnsureLoaded();
         var config = KafkaClients.Producer(bootstrapServers, clientId);
         configure?.Invoke(config);
@@ -51,9 +59,12 @@ public sealed class KafkaSink : IEventSink
     public long Failed => Interlocked.Read(ref _failed);
     /// <summary>Messages produced but not yet acknowledged or failed.</summary>
     public long Pending => Interlocked.Read(ref _pending);
+    /// <summary>Whether the producer is held back now (consumers too far behind for the retention).</summary>
+    public bool IsHeldBack => _holdBack?.IsHeld ?? false;
 
     public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs)
     {
+        _holdBack?.WaitWhileHeld();
         DrainRetries();
         Produce(topic, key.ToArray(), json.ToArray(), timestampMs, 1);
     }
@@ -105,6 +116,7 @@ public sealed class KafkaSink : IEventSink
         {
             Interlocked.Increment(ref _acknowledged);
             _produced.Inc();
+            _holdBack?.Delivered(report.Topic, report.Partition.Value, report.Message.Key?.Length ?? 0, report.Message.Value?.Length ?? 0);
         }
         Interlocked.Decrement(ref _pending);
     }
@@ -146,6 +158,7 @@ public sealed class KafkaSink : IEventSink
         finally
         {
             _producer.Dispose();
+            if (_holdBack is not null) await _holdBack.DisposeAsync();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using Rhythmic.Core;
 using Rhythmic.Core.Events;
 using Rhythmic.Core.Kafka;
@@ -34,8 +35,19 @@ internal static class SimulateSinks
         if (!string.IsNullOrWhiteSpace(outDir)) return new JsonLinesSink(ctx.Settings.PathOf(outDir));
         var bootstrap = await KafkaClients.PlatformBootstrapAsync(ctx.Settings);
         ct.ThrowIfCancellationRequested();
-        return new KafkaSink(bootstrap, ctx.Logger("Rhythmic.Simulate.Kafka"));
+        var logger = ctx.Logger("Rhythmic.Simulate.Kafka");
+        return new KafkaSink(bootstrap, logger, holdBack: HoldBack(ctx, bootstrap, logger, ct));
     }
+
+    /// <summary>
+    /// The embedded Kafka keeps Kafka:EmbeddedRetentionMB per partition: hold the simulator back while the speed
+    /// layer or the lander (their offsets are in PostgreSQL) lag too far behind for it. A real cluster's retention is
+    /// its own (by time, usually), so nothing holds the producer back there.
+    /// </summary>
+    private static ProducerHoldBack? HoldBack(CliContext ctx, string bootstrap, ILogger logger, CancellationToken ct)
+        => ctx.Settings.Kafka.IsEmbedded
+            ? new ProducerHoldBack(ctx.Settings.Kafka.EmbeddedRetentionBytes, new PostgresConsumerLagProbe(ctx.Settings, bootstrap), logger, ct)
+            : null;
 
     public static string Describe(IEventSink sink) => sink switch
     {
