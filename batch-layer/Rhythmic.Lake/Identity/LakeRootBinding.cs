@@ -17,8 +17,8 @@ public sealed record LakeBinding(Guid LakeId, string Root, string? MovedFrom);
 /// One lake, one manifest. The platform's manifest (lake.files) records paths relative to one directory, named with its
 /// id in lake.root (migration 0202) and in that directory's marker (<see cref="LakeMarker"/>). Every lander, backfill
 /// and load binds its directory before it reads or writes a manifest row: the first binder of an unbound manifest
-/// claims it; afterwards a directory that holds another lake's marker, a standalone lake's, or (at another path) none
-/// is refused with a <see cref="LakeRootMismatchException"/>.
+/// claims it with a directory that is no lake yet; afterwards a directory that holds another lake's marker, a standalone
+/// lake's, or (at another path) none is refused with a <see cref="LakeRootMismatchException"/>.
 /// </summary>
 public static class LakeRootBinding
 {
@@ -58,8 +58,14 @@ public static class LakeRootBinding
         var bound = await ReadAsync(conn, ct);
         if (bound is null)
         {
-            // An unbound manifest (new, or from before migration 0202, whose paths are relative to this same Lake:Root).
-            await using (var claim = new NpgsqlCommand(ClaimRoot, conn) { Parameters = { new() { Value = marker?.LakeId ?? Guid.NewGuid() }, new() { Value = root } } })
+            // A directory that is already a lake belongs to the manifest that bound it (a new, empty database would let a
+            // lander remove its files as uncommitted). An unmarked one is claimed: a new lake, or one from before
+            // migration 0202, whose paths are relative to this same Lake:Root.
+            if (marker is not null)
+                throw new LakeRootMismatchException(
+                    $"{root} is lake {marker.LakeId}, recorded by another manifest, and the platform's lake manifest is bound to no lake (a new database?): " +
+                    $"point Postgres at the database that records lake {marker.LakeId}, or, to start a new lake, set Lake:Root to a new directory.");
+            await using (var claim = new NpgsqlCommand(ClaimRoot, conn) { Parameters = { new() { Value = Guid.NewGuid() }, new() { Value = root } } })
                 await claim.ExecuteNonQueryAsync(ct);
             bound = await ReadAsync(conn, ct);
         }
