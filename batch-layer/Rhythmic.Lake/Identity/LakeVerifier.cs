@@ -30,6 +30,7 @@ public static class LakeVerifier
     private static readonly System.Reflection.Assembly Sql = typeof(LakeVerifier).Assembly;
     private static readonly string AllFiles = SqlResources.Read(Sql, "lake/all_files.sql");
     private static readonly string ForgetFiles = SqlResources.Read(Sql, "lake/forget_files.sql");
+    private static readonly string RecordedOf = SqlResources.Read(Sql, "lake/recorded_of.sql");
 
     /// <summary>Verifies the platform's lake in <paramref name="storage"/> against <paramref name="manifest"/> (refused if the directory is not the manifest's).</summary>
     public static async Task<LakeVerifyReport> VerifyAsync(LakeManifest manifest, ILakeStorage storage, CancellationToken ct = default)
@@ -44,7 +45,18 @@ public static class LakeVerifier
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) recorded.Add((r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
         }
-        return Check(storage, LakeManifestKind.Postgres, binding.LakeId, "PostgreSQL lake.files", onDisk, recorded, ct);
+        var report = Check(storage, LakeManifestKind.Postgres, binding.LakeId, "PostgreSQL lake.files", onDisk, recorded, ct);
+        if (report.Unrecorded.Count == 0) return report;
+        // A lander renames its files just before committing their rows: look once more at those found unrecorded.
+        var now = new HashSet<string>(StringComparer.Ordinal);
+        await using (var conn = new NpgsqlConnection(manifest.ConnectionString))
+        {
+            await conn.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand(RecordedOf, conn) { Parameters = { new() { Value = report.Unrecorded.ToArray() } } };
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) now.Add(r.GetString(0));
+        }
+        return now.Count == 0 ? report : report with { Unrecorded = report.Unrecorded.Where(p => !now.Contains(p)).ToList() };
     }
 
     /// <summary>Verifies the standalone lake in <paramref name="storage"/> against its own manifest file.</summary>

@@ -161,4 +161,33 @@ public sealed class LakeRootTests : IDisposable
         Assert.Equal(new LakeBinding(bound.LakeId, moved, old), binding);
         Assert.Equal((bound.LakeId, moved), await manifest.BoundRootAsync());
     }
+
+    [Fact]
+    public async Task Verify_of_a_standalone_lake_reports_a_row_count_other_than_recorded_a_missing_and_an_unrecorded_file()
+    {
+        var dir = NewDir("standalone");
+        var storage = new LocalLakeStorage(dir);
+        await SimulateAsync(new LakeSink(storage, StandaloneLakeManifest.OpenOrCreate(storage), new LakeSinkOptions { WatermarkAt = From.AddHours(3) }), 3, 6);
+        var files = StandaloneLakeManifest.Open(storage).Files;
+        Assert.True(files.Count >= 3, $"{files.Count} files");
+        Assert.True(LakeVerifier.Verify(storage).Clean);
+
+        // The manifest says one more row than the first file holds; the second file is gone; a stray file sits in raw/.
+        var manifestPath = Path.Combine(dir, LakeMarker.ManifestPath);
+        var lines = File.ReadAllLines(manifestPath);
+        var first = lines.Select((l, i) => (l, i)).First(x => x.l.Contains($"\"path\":\"{files[0].Path}\"", StringComparison.Ordinal)).i;
+        lines[first] = lines[first].Replace($"\"rowCount\":{files[0].RowCount},", $"\"rowCount\":{files[0].RowCount + 1},", StringComparison.Ordinal);
+        File.WriteAllLines(manifestPath, lines);
+        File.Delete(Path.Combine(dir, files[1].Path));
+        var stray = files[2].Path.Replace(".parquet", "-stray.parquet", StringComparison.Ordinal);
+        File.Copy(Path.Combine(dir, files[2].Path), Path.Combine(dir, stray));
+
+        var report = LakeVerifier.Verify(storage);
+        Assert.False(report.Clean);
+        Assert.Equal(files[0].Path, Assert.Single(report.Unreadable).Path);
+        Assert.Equal($"{files[0].RowCount} rows, the manifest records {files[0].RowCount + 1}", report.Unreadable[0].Reason);
+        Assert.Equal(files[1].Path, Assert.Single(report.Missing).Path);
+        Assert.Equal(stray, Assert.Single(report.Unrecorded));
+        Assert.Empty(report.Temporary);
+    }
 }
