@@ -100,10 +100,15 @@ internal static class LakeVerb
         foreach (var u in r.Unreadable) o.WriteLine($"unreadable  {u.Path}: {u.Reason}");
         foreach (var u in r.Unrecorded) o.WriteLine($"unrecorded  {u}");
         foreach (var t in r.Temporary) o.WriteLine($"temporary   {t}");
+        var platform = r.Manifest == LakeManifestKind.Postgres;
         if (r.Missing.Count > 0)
-            o.WriteLine("hint: restore the missing files into the lake, or remove their rows with `rhythmic lake verify --forget-missing` and run `rhythmic load full`");
+            o.WriteLine(platform
+                ? "hint: restore the missing files into the lake, or remove their rows with `rhythmic lake verify --forget-missing` and run `rhythmic load full`"
+                : "hint: restore the missing files into the lake, or backfill a new directory again (`rhythmic simulate --lake NEWDIR`)");
         if (r.Unreadable.Count > 0)
-            o.WriteLine("hint: restore the unreadable files from a copy, or move them out of the lake and run `rhythmic lake verify --forget-missing`");
+            o.WriteLine(platform
+                ? "hint: restore the unreadable files from a copy, or move them out of the lake and run `rhythmic lake verify --forget-missing`"
+                : "hint: restore the unreadable files from a copy, or backfill a new directory again (`rhythmic simulate --lake NEWDIR`)");
         if (r.Unrecorded.Count > 0)
             o.WriteLine("hint: unrecorded files are not part of the lake and no load reads them; a lander removes its own leftovers when it next takes their partition, others can be deleted");
         if (r.Temporary.Count > 0)
