@@ -47,9 +47,12 @@ internal sealed class DimensionPass
                         lane.Add(block);
             });
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1 || e.InnerExceptions.Any(x => x is Rhythmic.Core.RhythmicException))
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);   // the lane's own error, as one thread would have thrown it
+            // The lane's own error, as one thread would have thrown it; when both lanes failed (two missing lake files,
+            // say), the one that explains itself to the user.
+            var first = e.InnerExceptions.FirstOrDefault(x => x is Rhythmic.Core.RhythmicException) ?? e.InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         }
     }
 

@@ -69,27 +69,36 @@ internal static class EventColumns
     }
 }
 
-/// <summary>The lake's Parquet files of the replaced hours, read row group by row group with the project's reader.</summary>
-internal sealed class LakeFileSource(IReadOnlyList<(string Topic, string Path)> files) : IEventSource
+/// <summary>
+/// The lake's Parquet files of the replaced hours (paths relative to <paramref name="root"/>), read row group by row group
+/// with the project's reader. A file that is missing, does not parse or holds another number of rows than the manifest
+/// records stops the load with a <see cref="Rhythmic.Lake.LakeFileException"/> naming it.
+/// </summary>
+internal sealed class LakeFileSource(string root, IReadOnlyList<(string Topic, string Path, long Rows)> files) : IEventSource
 {
     public IEnumerable<EventBlock> Read(string topic, bool[] wanted, CancellationToken ct)
     {
         var buffers = new ColumnBuffer?[EventColumns.Names.Length];
         var pool = new ColumnBuffer?[EventColumns.Names.Length];
-        foreach (var (t, path) in files.Where(f => f.Topic == topic))
+        foreach (var (t, path, rows) in files.Where(f => f.Topic == topic))
         {
-            using var reader = ParquetReader.Open(path);
+            using var reader = Rhythmic.Lake.LakeFileException.Guard(path, root, () => ParquetReader.Open(Path.Combine(root, path)));
+            if (reader.RowCount != rows)
+                throw Rhythmic.Lake.LakeFileException.Unreadable(path, root, $"it holds {reader.RowCount} rows, the manifest records {rows}");
             var index = EventColumns.Names.Select(reader.Schema.IndexOf).ToArray();
             for (var rg = 0; rg < reader.RowGroupCount; rg++)
             {
                 ct.ThrowIfCancellationRequested();
                 var start = Stopwatch.GetTimestamp();
-                for (var c = 0; c < buffers.Length; c++)
+                var group = rg;
+                var count = Rhythmic.Lake.LakeFileException.Guard(path, root, () =>
                 {
-                    buffers[c] = !wanted[c] || index[c] < 0 ? null : pool[c] = reader.ReadColumn(rg, index[c], pool[c]);
-                }
+                    for (var c = 0; c < buffers.Length; c++)
+                        buffers[c] = !wanted[c] || index[c] < 0 ? null : pool[c] = reader.ReadColumn(group, index[c], pool[c]);
+                    return (int)reader.GetRowGroup(group).RowCount;
+                });
                 LoadProfile.Add("parquet decode", start);
-                yield return new EventBlock(t, buffers, (int)reader.GetRowGroup(rg).RowCount);
+                yield return new EventBlock(t, buffers, count);
             }
         }
     }

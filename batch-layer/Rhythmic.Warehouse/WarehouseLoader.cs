@@ -3,6 +3,9 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Observability;
+using Rhythmic.Lake;
+using Rhythmic.Lake.Identity;
+using Rhythmic.Lake.Storage;
 
 namespace Rhythmic.Warehouse;
 
@@ -18,8 +21,10 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
 {
     private static readonly Counter LoadedEvents = MetricsRegistry.Default.Counter("rhythmic_warehouse_loaded_events_total", "Events loaded into the warehouse's facts.");
     private static readonly Counter LoadedHours = MetricsRegistry.Default.Counter("rhythmic_warehouse_loaded_hours_total", "Hours replaced in the warehouse.");
+    private static readonly Counter BadLakeFiles = MetricsRegistry.Default.Counter("rhythmic_warehouse_bad_lake_files_total",
+        "Lake files a load found recorded in the manifest but missing or unreadable (the load stopped).");
 
-    private readonly string _lakeRoot = settings.PathOf(settings.Lake.Root);
+    private readonly string _lakeRoot = LakeRootBinding.Normalize(settings.PathOf(settings.Lake.Root));
 
     /// <summary>
     /// Rebuilds the warehouse from every complete hour of the lake, in one transaction and one batch; once committed,
@@ -28,6 +33,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
     public async Task<LoadResult> FullLoadAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        await BindLakeAsync(ct);
         await using var conn = await OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await HourReplacer.LockAsync(conn, tx, ct);
@@ -93,6 +99,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
     public async Task<LoadResult> IncrementalLoadAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        await BindLakeAsync(ct);
         await using var conn = await OpenAsync(ct);
         var start = Stopwatch.GetTimestamp();
         var pending = (await ManifestQueries.HoursAsync(conn, null, ct)).Where(h => h.NeedsLoad).Take(settings.Warehouse.MaxHoursPerRun).ToList();
@@ -123,8 +130,26 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
         var start = Stopwatch.GetTimestamp();
         var files = await ManifestQueries.FilesAsync(conn, tx, hours.Select(h => h.Hour), ct);
         LoadProfile.Add("0 manifest: the hours' files", start);
-        var source = new LakeFileSource(files.Select(f => (f.Topic, Path.Combine(_lakeRoot, f.Path))).ToList());
-        var rows = await HourReplacer.ReplaceAsync(conn, tx, hours.Select(h => h.Hour).ToList(), source, ct);
+        var missing = files.Where(f => !File.Exists(Path.Combine(_lakeRoot, f.Path))).ToList();
+        if (missing.Count > 0)
+        {
+            BadLakeFiles.Inc(missing.Count);
+            logger.LogError("{Count} lake file(s) of the {Kind} load are recorded in the manifest but missing from {Root}, first {Path}: the load stops",
+                missing.Count, kind, _lakeRoot, missing[0].Path);
+            throw LakeFileException.Missing(missing[0].Path, _lakeRoot, missing.Count - 1);
+        }
+        var source = new LakeFileSource(_lakeRoot, files.Select(f => (f.Topic, f.Path, f.Rows)).ToList());
+        long rows;
+        try
+        {
+            rows = await HourReplacer.ReplaceAsync(conn, tx, hours.Select(h => h.Hour).ToList(), source, ct);
+        }
+        catch (LakeFileException e)
+        {
+            BadLakeFiles.Inc();
+            logger.LogError("The {Kind} load stops on a lake file: {Reason}", kind, e.Message);
+            throw;
+        }
         start = Stopwatch.GetTimestamp();
         var recordSql = WarehouseSql.Read("state/record_hour.sql");
         foreach (var h in hours)
@@ -133,6 +158,17 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
         logger.LogInformation("Replaced {Hours} hour(s) from {First:u} with {Rows} events from {Files} files ({Kind})",
             hours.Count, hours[0].Hour, rows, files.Count, kind);
         return rows;
+    }
+
+    /// <summary>
+    /// Binds Lake:Root to the manifest before reading either: a manifest whose paths are relative to another directory
+    /// (lake.root, migration 0202) is refused with a one-line <see cref="LakeRootMismatchException"/>.
+    /// </summary>
+    private async Task BindLakeAsync(CancellationToken ct)
+    {
+        var binding = await new LakeManifest(settings.Postgres.EffectiveConnectionString).BindRootAsync(new LocalLakeStorage(_lakeRoot), ct);
+        if (binding.MovedFrom is not null)
+            logger.LogWarning("The lake {LakeId} moved from {From} to {Root}: the manifest follows it", binding.LakeId, binding.MovedFrom, binding.Root);
     }
 
     private LoadResult Done(string kind, IReadOnlyList<LakeHour> hours, long rows, Stopwatch clock)

@@ -13,6 +13,7 @@ internal static class VerbRegistry
         SpeedVerb.Create(),
         LandVerb.Create(),
         LoadVerb.Create(),
+        LakeVerb.Create(),
         ReconcileVerb.Create(),
         ServeVerb.Create(),
         JobsVerb.Create(),

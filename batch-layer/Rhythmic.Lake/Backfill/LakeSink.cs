@@ -1,6 +1,7 @@
 using System.Globalization;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
+using Rhythmic.Lake.Identity;
 using Rhythmic.Lake.Storage;
 using Rhythmic.Parquet;
 
@@ -21,7 +22,9 @@ public sealed class LakeSinkOptions
 
 /// <summary>
 /// Writes simulated history straight into the lake (no Kafka): the same layout, schema and manifest as the lander,
-/// with source 'backfill' and partition -1. Events are grouped by topic and event-time hour; an hour's file is
+/// with source 'backfill' and partition -1. Into the platform's Lake:Root its files are recorded in the platform's
+/// manifest (PostgreSQL, bound to that directory first); into any other directory, in that directory's own manifest
+/// (<see cref="StandaloneLakeManifest"/>), never the platform's. Events are grouped by topic and event-time hour; an hour's file is
 /// closed once the simulation is two hours past it (a later event of that hour gets a file of its own), and
 /// committed files become visible in batches.
 /// </summary>
@@ -29,7 +32,7 @@ public sealed class LakeSink : IEventSink
 {
     private const int BackfillPartition = -1;
     private readonly ILakeStorage _storage;
-    private readonly LakeManifest _manifest;
+    private readonly ILakeCommitTarget _target;
     private readonly LakeSinkOptions _options;
     private readonly EventParser _parser = new(new EventParserOptions { MaxFutureSeconds = int.MaxValue, MaxMessageBytes = 0 });
     private readonly EventRecord _record = new();
@@ -47,24 +50,57 @@ public sealed class LakeSink : IEventSink
     /// <summary>Files committed so far.</summary>
     public int FilesCommitted { get; private set; }
 
+    /// <summary>A backfill of <paramref name="storage"/>'s directory recorded in the platform's <paramref name="manifest"/> (bound to that directory at the first commit).</summary>
     public LakeSink(ILakeStorage storage, LakeManifest manifest, LakeSinkOptions? options = null)
+        : this(storage, new PostgresCommitTarget(manifest, storage), options) { }
+
+    /// <summary>A backfill of a standalone lake, recorded in its own <paramref name="manifest"/>.</summary>
+    public LakeSink(ILakeStorage storage, StandaloneLakeManifest manifest, LakeSinkOptions? options = null)
+        : this(storage, (ILakeCommitTarget)manifest, options) { }
+
+    private LakeSink(ILakeStorage storage, ILakeCommitTarget target, LakeSinkOptions? options)
     {
         _storage = storage;
-        _manifest = manifest;
+        _target = target;
         _options = options ?? new LakeSinkOptions();
+        Location = LakeRootBinding.Normalize(storage.Location);
+        ManifestLocation = target is StandaloneLakeManifest own ? own.Location : null;
     }
 
+    /// <summary>The lake's directory.</summary>
+    public string Location { get; }
+
+    /// <summary>The standalone lake's own manifest file, or null when the files go to the platform's manifest.</summary>
+    public string? ManifestLocation { get; }
+
     /// <summary>
-    /// The sink behind <c>rhythmic simulate --lake [DIR]</c>: the platform's configured lake when <paramref name="directory"/> is
-    /// null, its manifest in the platform's PostgreSQL (which must be migrated: PlatformDatabase.PrepareAsync).
+    /// Whether <c>rhythmic simulate --lake [DIR]</c> writes the platform's lake (and its PostgreSQL manifest): with no
+    /// DIR, or a DIR that is the platform's Lake:Root. Any other DIR is a standalone lake.
     /// </summary>
-    public static LakeSink Create(RhythmicSettings settings, string? directory = null, DateTimeOffset? to = null)
-        => new(new LocalLakeStorage(string.IsNullOrWhiteSpace(directory) ? settings.PathOf(settings.Lake.Root) : Path.GetFullPath(directory)),
-            new LakeManifest(settings.Postgres.EffectiveConnectionString),
-            new LakeSinkOptions
-            {
-                RowGroupRows = settings.Lander.RowGroupRows, Codec = settings.Lander.Codec == "none" ? ParquetCodec.None : ParquetCodec.Snappy, WatermarkAt = to,
-            });
+    public static bool TargetsPlatformLake(RhythmicSettings settings, string? directory)
+        => string.IsNullOrWhiteSpace(directory) || LakeRootBinding.SameDirectory(settings.PathOf(directory), settings.PathOf(settings.Lake.Root));
+
+    /// <summary>
+    /// The sink behind <c>rhythmic simulate --lake [DIR]</c>. The platform's lake (no DIR, or DIR is Lake:Root) records its
+    /// files in the platform's PostgreSQL manifest (which must be migrated: PlatformDatabase.PrepareAsync) after binding
+    /// the directory to it; any other DIR gets (or keeps) a manifest of its own inside it.
+    /// </summary>
+    public static async Task<LakeSink> CreateAsync(RhythmicSettings settings, string? directory = null, DateTimeOffset? to = null, CancellationToken ct = default)
+    {
+        var options = new LakeSinkOptions
+        {
+            RowGroupRows = settings.Lander.RowGroupRows, Codec = settings.Lander.Codec == "none" ? ParquetCodec.None : ParquetCodec.Snappy, WatermarkAt = to,
+        };
+        if (!TargetsPlatformLake(settings, directory))
+        {
+            var own = new LocalLakeStorage(settings.PathOf(directory!));
+            return new LakeSink(own, StandaloneLakeManifest.OpenOrCreate(own), options);
+        }
+        var storage = new LocalLakeStorage(settings.PathOf(settings.Lake.Root));
+        var manifest = new LakeManifest(settings.Postgres.EffectiveConnectionString);
+        await manifest.BindRootAsync(storage, ct);   // refused now, before any simulation, if the directory is not this manifest's
+        return new LakeSink(storage, manifest, options);
+    }
 
     public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs)
     {
@@ -110,7 +146,7 @@ public sealed class LakeSink : IEventSink
         }
         commit.DeadLetters.AddRange(_deadLetters);
         if (watermarks is not null) commit.Watermarks.AddRange(watermarks);
-        _manifest.CommitAsync("lake-backfill", commit).GetAwaiter().GetResult();
+        _target.CommitAsync("lake-backfill", commit, CancellationToken.None).GetAwaiter().GetResult();
         FilesCommitted += commit.Files.Count;
         _closed.Clear();
         _deadLetters.Clear();

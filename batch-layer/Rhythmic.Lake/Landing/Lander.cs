@@ -53,8 +53,18 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         public bool Dirty;
     }
 
-    /// <summary>Consumes until <paramref name="ct"/> is cancelled, then lands what is buffered and leaves the group.</summary>
-    public Task RunAsync(CancellationToken ct) => Task.Factory.StartNew(() => Run(ct), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    /// <summary>
+    /// Binds the lake directory to the manifest (refusing, with a <see cref="Identity.LakeRootMismatchException"/>, a
+    /// directory that is not the manifest's), then consumes until <paramref name="ct"/> is cancelled, lands what is
+    /// buffered and leaves the group.
+    /// </summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var binding = await Identity.LakeRootBinding.BindRootAsync(manifest, storage, ct);
+        if (binding.MovedFrom is not null)
+            logger.LogWarning("The lake {LakeId} moved from {From} to {Root}: the manifest follows it", binding.LakeId, binding.MovedFrom, binding.Root);
+        await Task.Factory.StartNew(() => Run(ct), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
 
     private void Run(CancellationToken ct)
     {

@@ -24,7 +24,17 @@ public sealed class LanderService(RhythmicSettings settings, ILogger<LanderServi
         var bootstrap = await KafkaClients.PlatformBootstrapAsync(settings);
         var lander = new Lander(LanderOptions.From(settings, bootstrap), new LocalLakeStorage(settings.PathOf(settings.Lake.Root)),
             new LakeManifest(settings.Postgres.EffectiveConnectionString), logger);
-        await lander.RunAsync(stoppingToken);
+        try
+        {
+            await lander.RunAsync(stoppingToken);
+        }
+        catch (Identity.LakeRootMismatchException e)
+        {
+            // The directory is not the manifest's: landing into it would record files the loads resolve elsewhere.
+            // One line, not a stack trace; the other services of `rhythmic up` keep running.
+            logger.LogError("The lander does not start: {Reason}", e.Message);
+            return;
+        }
         logger.LogInformation("Lander stopped after committing {Events} events", lander.EventsCommitted);
     }
 }

@@ -48,15 +48,18 @@ internal abstract class RecordedJob(JobContext context) : IJob
             var status = retry ? RunStatus.Retrying : RunStatus.Failed;
             await Context.Runs.FinishAsync(runId, status, null, null, null, e.Message);
             MetricsRegistry.Default.Counter("rhythmic_job_runs_total", "Job runs by job and status.", ("job", Name), ("status", status)).Inc();
+            // A RhythmicException explains itself in one line (a missing lake file, a lake that is not the manifest's):
+            // log that line, not a stack trace; anything else is a bug, logged whole.
+            var trace = e is Rhythmic.Core.RhythmicException ? null : e;
             if (retry)
             {
                 var delay = Context.Options.RetryBackoff * Math.Pow(2, attempt);
-                log.LogWarning(e, "Job {Job} failed (attempt {Attempt}); retrying in {Delay}", Name, attempt, delay);
+                log.LogWarning(trace, "Job {Job} failed (attempt {Attempt}): {Error}; retrying in {Delay}", Name, attempt, e.Message, delay);
                 await ScheduleRetryAsync(execution, attempt + 1, delay);
             }
             else
             {
-                log.LogError(e, "Job {Job} failed after {Attempts} attempts", Name, attempt + 1);
+                log.LogError(trace, "Job {Job} failed after {Attempts} attempts: {Error}", Name, attempt + 1, e.Message);
             }
         }
     }

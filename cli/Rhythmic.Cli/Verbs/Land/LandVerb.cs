@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Rhythmic.Core.Configuration;
+using Rhythmic.Lake;
+using Rhythmic.Lake.Identity;
 using Rhythmic.Lake.Landing;
+using Rhythmic.Lake.Storage;
 
 namespace Rhythmic.Cli.Verbs;
 
@@ -16,7 +19,13 @@ internal static class LandVerb
         {
             using var ctx = CliContext.Load();
             _ = RuntimeState.KafkaBootstrap(ctx.Settings); // fail now, with the fix, if there is no Kafka
-            return await ctx.RunWithDatabaseAsync("Rhythmic.Land", ct, (_, token) => ctx.RunWorkersAsync(s => s.AddLakeLander(), parse.GetValue(metricsUrl), token));
+            return await ctx.RunWithDatabaseAsync("Rhythmic.Land", ct, async (_, token) =>
+            {
+                // Refused here, as one line, when Lake:Root is not the directory the manifest records.
+                await new LakeManifest(ctx.Settings.Postgres.EffectiveConnectionString)
+                    .BindRootAsync(new LocalLakeStorage(ctx.Settings.PathOf(ctx.Settings.Lake.Root)), token);
+                await ctx.RunWorkersAsync(s => s.AddLakeLander(), parse.GetValue(metricsUrl), token);
+            });
         });
         return command;
     }

@@ -16,7 +16,8 @@ internal static class SimulateSinks
 {
     private static readonly Option<string?> Lake = new("--lake")
     {
-        Description = "Backfill history straight into the lake (the platform's Lake:Root, or DIR), with the lander's layout and manifest.",
+        Description = "Backfill history straight into the lake, with the lander's layout: the platform's Lake:Root (recorded in its manifest), " +
+            "or DIR, which keeps a manifest of its own (DIR/_rhythmic/manifest.jsonl) and never touches the platform's.",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
@@ -28,9 +29,10 @@ internal static class SimulateSinks
         {
             if (!string.IsNullOrWhiteSpace(outDir)) throw new RhythmicException("--lake and --out name two destinations: give one.");
             if (continuous || to is null) throw new RhythmicException("--lake backfills history: give a --to (or leave it for now) and no --continuous; live events reach the lake through Kafka and 'rhythmic land'.");
-            await PlatformDatabase.PrepareAsync(ctx.Settings, ctx.Logger("Rhythmic.Simulate"), ct);
             var dir = parse.GetValue(Lake);
-            return LakeSink.Create(ctx.Settings, string.IsNullOrWhiteSpace(dir) ? null : ctx.Settings.PathOf(dir), to);
+            // Only the platform's lake (no DIR, or DIR is Lake:Root) needs the platform's database.
+            if (LakeSink.TargetsPlatformLake(ctx.Settings, dir)) await PlatformDatabase.PrepareAsync(ctx.Settings, ctx.Logger("Rhythmic.Simulate"), ct);
+            return await LakeSink.CreateAsync(ctx.Settings, dir, to, ct);
         }
         if (!string.IsNullOrWhiteSpace(outDir)) return new JsonLinesSink(ctx.Settings.PathOf(outDir));
         var bootstrap = await KafkaClients.PlatformBootstrapAsync(ctx.Settings);
@@ -53,7 +55,8 @@ internal static class SimulateSinks
     {
         JsonLinesSink files => $"JSON lines in {files.Directory}",
         KafkaSink => "Kafka",
-        LakeSink => "the lake",
+        LakeSink { ManifestLocation: { } own } lake => $"the lake in {lake.Location} (its own manifest {own})",
+        LakeSink lake => $"the platform's lake in {lake.Location}",
         _ => sink.GetType().Name,
     };
 }
