@@ -29,6 +29,8 @@ public static class EventDomains
     /// <summary>The page that plays a song: its page views carry artist, song and duration, and no other page's do.</summary>
     public const string NextSong = "NextSong";
 
+    internal static readonly byte[] NextSongUtf8 = System.Text.Encoding.UTF8.GetBytes(NextSong);
+
     /// <summary>
     /// Every page: those of eventsim's example config (the simulator's built-in one) and the ones the simulator adds
     /// after a NextSong (Interana's configs: Thumbs Up/Down, Add to Playlist, Add Friend, Roll Advert).
@@ -68,11 +70,13 @@ public static class EventDomains
 
     /// <summary>
     /// A set of short strings matched by their UTF-8 bytes without allocating (the fast path's slices), or as strings
-    /// (the general path's values, which decode those same bytes strictly). Candidates are grouped by byte length.
+    /// (the general path's values, which decode those same bytes strictly). The bytes are found in a table indexed by a
+    /// hash of their length, first and last byte, sized so no two values share a slot: one comparison decides.
     /// </summary>
     internal sealed class Utf8Set
     {
-        private readonly byte[][][] _byLength;
+        private readonly byte[]?[] _slots;
+        private readonly int _mask;
         private readonly HashSet<string> _strings;
 
         public Utf8Set(IEnumerable<string> values)
@@ -80,22 +84,39 @@ public static class EventDomains
             var list = values.ToList();
             _strings = new HashSet<string>(list, StringComparer.Ordinal);
             var bytes = list.Select(System.Text.Encoding.UTF8.GetBytes).ToList();
-            _byLength = new byte[bytes.Max(b => b.Length) + 1][][];
-            for (var n = 0; n < _byLength.Length; n++) _byLength[n] = [.. bytes.Where(b => b.Length == n)];
+            if (bytes.Any(b => b.Length == 0)) throw new ArgumentException("A domain holds no empty string.", nameof(values));
+            for (var size = 16; ; size *= 2)
+            {
+                if (size > 1 << 16) throw new InvalidOperationException($"No collision-free table for {string.Join(", ", list)}.");
+                var slots = new byte[]?[size];
+                var free = true;
+                foreach (var b in bytes)
+                {
+                    ref var slot = ref slots[Hash(b) & (size - 1)];
+                    free &= slot is null;
+                    slot = b;
+                }
+                if (!free) continue;
+                (_slots, _mask) = (slots, size - 1);
+                break;
+            }
             Listed = string.Join(", ", list);
         }
 
         /// <summary>The values, comma-separated, for reasons.</summary>
         public string Listed { get; }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public bool Contains(ReadOnlySpan<byte> utf8)
         {
-            if ((uint)utf8.Length >= (uint)_byLength.Length) return false;
-            foreach (var candidate in _byLength[utf8.Length])
-                if (utf8.SequenceEqual(candidate)) return true;
-            return false;
+            if (utf8.IsEmpty) return false;
+            var candidate = _slots[Hash(utf8) & _mask];
+            return candidate is not null && utf8.SequenceEqual(candidate);
         }
 
         public bool Contains(string? value) => value is not null && _strings.Contains(value);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static int Hash(ReadOnlySpan<byte> v) => (int)((((uint)v.Length * 0x9E3779B1u) ^ (v[0] * 0x85EBCA77u) ^ (v[^1] * 0xC2B2AE3Du)) >> 7);
     }
 }

@@ -13,6 +13,10 @@ public sealed partial class EventParser
         | (1 << (int)Field.Gender) | (1 << (int)Field.Registration);
     private const int SongFields = (1 << (int)Field.Artist) | (1 << (int)Field.Song) | (1 << (int)Field.Duration);
 
+    /// <summary>The string fields whose domain is more than "not empty" (the others take the default case of <see cref="InDomain(Field, ReadOnlySpan{byte})"/>).</summary>
+    private const int ListedStringFields = (1 << (int)Field.Level) | (1 << (int)Field.Auth) | (1 << (int)Field.Page)
+        | (1 << (int)Field.Method) | (1 << (int)Field.Gender) | (1 << (int)Field.State);
+
     /// <summary>Values longer than this many characters are cut in reasons.</summary>
     private const int ReasonValueChars = 64;
 

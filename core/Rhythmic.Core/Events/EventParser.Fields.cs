@@ -71,8 +71,9 @@ public sealed partial class EventParser
                 i = stop + 1;
                 if (field >= 0)
                 {
-                    // Without escapes, the bytes between the quotes are the value TryParse checks.
-                    if (Types[field] != FieldType.String || !InDomain((Field)field, json[start..stop])) return false;
+                    // Without escapes, the bytes between the quotes are the value TryParse checks (most fields need only some).
+                    if (Types[field] != FieldType.String) return false;
+                    if ((ListedStringFields & (1 << field)) == 0 ? stop == start : !InDomain((Field)field, json[start..stop])) return false;
                     Keep(ref fields, (Field)field, new Utf8Slice(start, stop - start));
                     seen |= 1 << field;
                 }
@@ -110,7 +111,7 @@ public sealed partial class EventParser
         fields.HasGender = (seen & (1 << (int)Field.Gender)) != 0;
         if (!TimestampInBounds(fields.Ts)) return false;
         var userAuth = layout.Index == TopicLayout.AuthIndex ? fields.Success : EventDomains.UserAuthSet.Contains(fields.Auth.Of(json));
-        var nextSong = fields.Page.Of(json).SequenceEqual("NextSong"u8);
+        var nextSong = layout.Index == TopicLayout.PageViewIndex && fields.Page.Of(json).SequenceEqual(EventDomains.NextSongUtf8);
         return CheckBetweenFields(layout, seen, fields.Ts, fields.Registration, userAuth, nextSong) == Mismatch.None;
     }
 
