@@ -20,6 +20,7 @@ namespace Rhythmic.SpeedLayer.Tests;
 /// </summary>
 public sealed class DomainTests
 {
+    private static readonly Config Many = Config.QuickThrowOnFailure.WithMaxTest(500);
     private static readonly JsonSerializerOptions Plain = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonSerializerOptions Escaped = new() { Encoder = JavaScriptEncoder.Default }; // non-ASCII as \uXXXX: TryParse only
 
@@ -78,7 +79,7 @@ public sealed class DomainTests
             let field = names[pick % names.Length]
             from value in OutOfDomain(field, json)
             select (e.Topic, json, field, change, value, escaped);
-        Prop.ForAll(gen.ToArbitrary(), t =>
+        Check.One(Many, Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var mutated = Mutate(t.json, t.field, t.change, t.value);
             var bytes = Encoding.UTF8.GetBytes(mutated.ToJsonString(t.escaped ? Escaped : Plain));
@@ -90,7 +91,7 @@ public sealed class DomainTests
             if (!Regex.IsMatch(reason, $@"\b{t.field}\b")) return false.Label($"reason '{reason}' does not name {shown}");
             var deadLetter = DeadLetterReason(t.Topic, bytes);
             return (deadLetter == reason).Label($"speed layer: '{deadLetter}', parser: '{reason}' for {shown}");
-        }).QuickCheckThrowOnFailure();
+        }));
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public sealed class DomainTests
             let field = names[pick % names.Length]
             from value in WithinDomain(field, json)
             select (e.Topic, json, field, value);
-        Prop.ForAll(gen.ToArbitrary(), t =>
+        Check.One(Many, Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var bytes = Encoding.UTF8.GetBytes(Mutate(t.json, t.field, Change.WithinDomain, t.value).ToJsonString(Plain));
             var shown = $"{t.field}: {Encoding.UTF8.GetString(bytes)}";
@@ -118,7 +119,7 @@ public sealed class DomainTests
             return (fields.Ts == record.Ts && S(fields.Level) == record.Level && S(fields.State) == record.State
                 && (fields.HasUserId ? fields.UserId : (long?)null) == record.UserId && (record.Page is null || S(fields.Page) == record.Page)
                 && (record.Status is null || fields.Status == record.Status)).Label($"values differ for {shown}");
-        }).QuickCheckThrowOnFailure();
+        }));
     }
 
     [Theory]

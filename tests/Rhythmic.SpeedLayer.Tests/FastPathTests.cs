@@ -22,6 +22,12 @@ public sealed class FastPathTests
         " ", "\n", "\\u0041", "\\\"", "null", "1e5", "1E400", "-", "0", "01", ".5", "1.", "{}", "[1]", "{\"a\":[1,{\"b\":2}]}", "\"x\":1,",
         ",", ":", "\"", "}", "{", "true", "fals", "é", "\u0001", "99999999999999999999", "3000000000", "-0", "\"ts\":null,", "\"gender\":null,",
         "\"userId\":null,", "\"level\":7,", "\"page\":\"NextSong\",", "\"success\":false,", "\"status\":404,", "\"ts\":1,",
+        // Values of the right type outside their field's domain, or breaking a rule between fields.
+        "\"level\":\"gold\",", "\"level\":\"\",", "\"gender\":\"X\",", "\"status\":500,", "\"method\":\"POST\",", "\"page\":\"Checkout\",",
+        "\"auth\":\"Guest\",", "\"auth\":\"Logged In\",", "\"auth\":\"Admin\",", "\"state\":\"Mass\",", "\"zip\":\"\",", "\"lat\":90.5,", "\"lat\":90,",
+        "\"lon\":-180.0,", "\"lon\":180.01,", "\"duration\":0,", "\"duration\":0.001,", "\"duration\":-3.5,", "\"duration\":86400.0,",
+        "\"duration\":86400.5,", "\"itemInSession\":-1,", "\"sessionId\":-1,", "\"userId\":0,", "\"registration\":9999999999999,",
+        "\"artist\":\"\",", "\"artist\":null,", "\"song\":\"x\",", "\"gender\":\"F\",", "\"success\":true,",
     ];
 
     [Fact]
