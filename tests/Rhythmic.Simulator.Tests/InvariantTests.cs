@@ -1,9 +1,65 @@
+using System.Text;
+using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
+using Rhythmic.Simulator.Data;
+using Rhythmic.Simulator.Model;
+using Rhythmic.Simulator.Sinks;
 
 namespace Rhythmic.Simulator.Tests;
 
 public sealed class InvariantTests
 {
+    [Fact]
+    public async Task Every_event_keeps_the_domain_of_each_field_so_both_parser_paths_accept_it()
+    {
+        var (_, events) = await SharedRun.GetAsync();
+        Assert.Contains(events, e => e.Auth == "Cancelled");
+        Assert.Contains(events, e => e.Auth == "Guest");
+        AcceptedByBothPaths(events.Select(e => (e.Topic, e.Json.GetRawText())));
+    }
+
+    [Fact]
+    public async Task Every_event_made_from_eventsims_own_data_files_keeps_the_domains_too()
+    {
+        // GeoNames' US.txt reaches Guam and the Aleutians (longitudes past 170 east and west), the song catalog has its own durations.
+        var sink = new MemorySink();
+        var dataDir = Path.GetFullPath(Path.Combine(RhythmicConfiguration.FindHome(), "..", "shared", "eventsim-data"));
+        await new Simulation(Sim.Options(users: 400, days: 2, growth: 10, attrition: 0.5) with { DataDir = dataDir }).RunAsync(sink, CancellationToken.None);
+        AcceptedByBothPaths(sink.Pairs);
+    }
+
+    [Fact]
+    public void Every_page_of_the_built_in_config_and_every_added_page_is_a_known_page()
+    {
+        var config = SiteConfig.Default();
+        var engine = new Engine(config, WorldLoader.Default, 1, Sim.Start.ToUnixTimeMilliseconds(), Sim.Start.AddDays(1).ToUnixTimeMilliseconds(), 0, interactions: true);
+        Assert.Subset(EventDomains.Pages.ToHashSet(), config.Pages.Concat(engine.Interactions.Select(i => i.Page)).ToHashSet());
+        Assert.Subset(EventDomains.Methods.ToHashSet(), config.States.Select(s => s.Method).Concat(engine.Interactions.Select(i => i.Method)).ToHashSet());
+        Assert.Subset(EventDomains.Statuses.ToHashSet(), config.States.Select(s => s.Status).Concat(engine.Interactions.Select(i => i.Status)).ToHashSet());
+        Assert.Subset(EventDomains.Auths.ToHashSet(), config.States.Select(s => s.Auth).ToHashSet());
+        Assert.Subset(EventDomains.Levels.ToHashSet(), config.States.Select(s => s.Level).ToHashSet());
+    }
+
+    /// <summary>
+    /// Asserts the general parser accepts every event (else the dead letter's reason shows) and so does the fast path,
+    /// unless the event has an escape (eventsim's song titles hold control characters), which the fast path leaves to it.
+    /// </summary>
+    private static void AcceptedByBothPaths(IEnumerable<(string Topic, string Json)> events)
+    {
+        var parser = new EventParser();
+        var record = new EventRecord();
+        var fields = new EventFields();
+        var n = 0;
+        foreach (var (topic, json) in events)
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            Assert.True(parser.TryParse(topic, bytes, record, out var reason), $"{reason}: {json}");
+            Assert.True(parser.TryParseFields(topic, bytes, ref fields) || json.Contains('\\'), $"the fast path declined {json}");
+            n++;
+        }
+        Assert.True(n > 1000, $"only {n} events");
+    }
+
     [Fact]
     public async Task Item_in_session_counts_up_by_one_and_time_never_goes_back_within_a_session()
     {

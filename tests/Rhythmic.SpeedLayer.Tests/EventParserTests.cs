@@ -56,7 +56,8 @@ public sealed class EventParserTests
     [Fact]
     public void A_guest_event_has_no_user_fields()
     {
-        var json = Listen().Replace("\"userId\":42,", "").Replace("\"firstName\":\"Zoë\",\"lastName\":\"Ng\",\"gender\":\"F\",\"registration\":1700000000000,", "");
+        var json = Listen().Replace("\"userId\":42,", "").Replace("\"firstName\":\"Zoë\",\"lastName\":\"Ng\",\"gender\":\"F\",\"registration\":1700000000000,", "")
+            .Replace("Logged In", "Guest");
         var (ok, reason, r) = Parse(Topics.Listen, json);
         Assert.True(ok, reason);
         Assert.Null(r.UserId);
@@ -112,9 +113,14 @@ public sealed class EventParserTests
     [Fact]
     public void A_null_optional_field_counts_as_absent()
     {
-        var (ok, reason, r) = Parse(Topics.Listen, Listen().Replace("\"userId\":42", "\"userId\":null"));
+        var home = Encoding.UTF8.GetString(new TestEvent { Topic = Topics.PageView, Page = "Home" }.ToJson());
+        var (ok, reason, r) = Parse(Topics.PageView, home.Replace("}", ",\"artist\":null,\"duration\":null}"));
         Assert.True(ok, reason);
-        Assert.Null(r.UserId);
+        Assert.Null(r.Artist);
+        Assert.Null(r.Duration);
+        (ok, reason, _) = Parse(Topics.Listen, Listen().Replace("\"userId\":42", "\"userId\":null"));
+        Assert.False(ok);
+        Assert.Equal("user fields come together: 'userId' is absent while 'firstName' is present", reason);
     }
 
     [Fact]
@@ -220,13 +226,14 @@ public sealed class EventParserTests
             from topic in Gen.Elements(Topics.All.ToArray())
             from ts in Gen.Choose(0, 1_000_000).Select(s => TestEvents.BaseTs - s * 1000L)
             from user in Gen.Choose(0, 1000)
-            from text in ArbMap.Default.GeneratorFor<NonNull<string>>().Select(s => s.Get)
+            from text in ArbMap.Default.GeneratorFor<NonNull<string>>().Select(s => s.Get + ".") // any text but none
             from lon in Gen.Choose(-180_000, 180_000).Select(x => x / 1000.0)
             from item in Gen.Choose(0, 500)
+            from page in Gen.Elements(EventDomains.Pages.ToArray())
             select new TestEvent
             {
                 Topic = topic, Ts = ts, UserId = user == 0 ? null : user, SessionId = user * 7L, City = text, Artist = text + "!", Lon = lon,
-                ItemInSession = item, Page = user % 2 == 0 ? "NextSong" : text, Success = user % 3 == 0,
+                ItemInSession = item, Page = user % 2 == 0 ? "NextSong" : page,
             };
         Prop.ForAll(gen.ToArbitrary(), e =>
         {

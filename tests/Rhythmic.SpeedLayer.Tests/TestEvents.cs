@@ -4,7 +4,11 @@ using Rhythmic.Core.Events;
 
 namespace Rhythmic.SpeedLayer.Tests;
 
-/// <summary>An event as a test builds it: the fields of design.md §2, written as eventsim JSON by <see cref="ToJson"/>.</summary>
+/// <summary>
+/// An event as a test builds it: the fields of design.md §2, written as eventsim JSON by <see cref="ToJson"/>. Unless a
+/// test says otherwise, it keeps the rules between fields: auth is "Logged In" for a user and "Guest" without one, and a
+/// login succeeds exactly when it carries a user.
+/// </summary>
 internal sealed record TestEvent
 {
     public string Topic { get; init; } = Topics.PageView;
@@ -23,10 +27,13 @@ internal sealed record TestEvent
     public string? Artist { get; init; }
     public string? Song { get; init; }
     public double? Duration { get; init; }
-    public string Auth { get; init; } = "Guest";
+    public string Auth { get => _auth ?? (UserId is null ? "Guest" : "Logged In"); init => _auth = value; }
     public string Page { get; init; } = "Home";
     public int Status { get; init; } = 200;
-    public bool Success { get; init; } = true;
+    public bool Success { get => _success ?? UserId is not null; init => _success = value; }
+
+    private readonly string? _auth;
+    private readonly bool? _success;
 
     public long MinuteMs => Ts - Ts % 60_000;
 
@@ -55,7 +62,7 @@ internal sealed record TestEvent
                 w.WriteString("firstName", "Ann");
                 w.WriteString("lastName", "Lee");
                 w.WriteString("gender", Gender ?? "F");
-                w.WriteNumber("registration", TestEvents.BaseTs - 86_400_000L);
+                w.WriteNumber("registration", Math.Min(Ts, TestEvents.BaseTs) - 86_400_000L);
             }
             switch (Topic)
             {
@@ -124,8 +131,8 @@ internal static class TestEvents
             {
                 Topic = topic, Ts = ts, SessionId = session, Level = level, ItemInSession = rnd.Next(4),
                 State = States[rnd.Next(States.Length)], UserId = user, Gender = user is null ? null : user % 3 == 0 ? "M" : "F",
-                Artist = artist, Song = $"{artist} song {rnd.Next(5)}", Auth = guest ? "Guest" : "Logged In",
-                Page = topic == Topics.Listen ? "NextSong" : Pages[rnd.Next(Pages.Length)], Status = 200, Success = rnd.Next(4) != 0,
+                Artist = artist, Song = $"{artist} song {rnd.Next(5)}",
+                Page = topic == Topics.Listen ? "NextSong" : Pages[rnd.Next(Pages.Length)], Status = 200,
             });
         }
         return events;

@@ -22,6 +22,8 @@ public struct EventFields
     public int ItemInSession;
     /// <summary>User id, when <see cref="HasUserId"/>.</summary>
     public long UserId;
+    /// <summary>Registration time, epoch milliseconds UTC, when <see cref="HasUserId"/> (the user fields come together).</summary>
+    public long Registration;
     /// <summary>HTTP status of a page view.</summary>
     public int Status;
     /// <summary>Whether a login succeeded (auth events).</summary>

@@ -71,7 +71,9 @@ public sealed partial class EventParser
                 i = stop + 1;
                 if (field >= 0)
                 {
+                    // Without escapes, the bytes between the quotes are the value TryParse checks (most fields need only some).
                     if (Types[field] != FieldType.String) return false;
+                    if ((ListedStringFields & (1 << field)) == 0 ? stop == start : !InDomain((Field)field, json[start..stop])) return false;
                     Keep(ref fields, (Field)field, new Utf8Slice(start, stop - start));
                     seen |= 1 << field;
                 }
@@ -107,7 +109,10 @@ public sealed partial class EventParser
         if ((layout.Required & ~seen) != 0) return false;
         fields.HasUserId = (seen & (1 << (int)Field.UserId)) != 0;
         fields.HasGender = (seen & (1 << (int)Field.Gender)) != 0;
-        return TimestampInBounds(fields.Ts);
+        if (!TimestampInBounds(fields.Ts)) return false;
+        var userAuth = layout.Index == TopicLayout.AuthIndex ? fields.Success : EventDomains.UserAuthSet.Contains(fields.Auth.Of(json));
+        var nextSong = layout.Index == TopicLayout.PageViewIndex && fields.Page.Of(json).SequenceEqual(EventDomains.NextSongUtf8);
+        return CheckBetweenFields(layout, seen, fields.Ts, fields.Registration, userAuth, nextSong) == Mismatch.None;
     }
 
     private bool TimestampInBounds(long ts)
@@ -145,22 +150,26 @@ public sealed partial class EventParser
         switch (Types[(int)field])
         {
             case FieldType.Double:
-                return number.End - number.Start <= 100; // without an exponent, 100 characters are always a finite double
+                // Without an exponent, 100 characters are always a finite double.
+                return number.End - number.Start <= 100 && SurelyInDomain(field, json, number);
             case FieldType.Long:
                 // At most 18 digits: no overflow is possible.
                 if (!number.Integral || number.IntegerEnd - number.DigitsStart > 18) return false;
+                var integer = number.Integer(json);
+                if (!InDomain(field, integer)) return false;
                 switch (field)
                 {
-                    case Field.Ts: f.Ts = number.Integer(json); break;
-                    case Field.SessionId: f.SessionId = number.Integer(json); break;
-                    case Field.UserId: f.UserId = number.Integer(json); break;
+                    case Field.Ts: f.Ts = integer; break;
+                    case Field.SessionId: f.SessionId = integer; break;
+                    case Field.UserId: f.UserId = integer; break;
+                    case Field.Registration: f.Registration = integer; break;
                 }
                 return true;
             case FieldType.Int:
                 // At most 10 digits, read as a long, and in range: the general parser's TryGetInt32 takes exactly these.
                 if (!number.Integral || number.IntegerEnd - number.DigitsStart > 10) return false;
                 var value = number.Integer(json);
-                if (value is < int.MinValue or > int.MaxValue) return false;
+                if (value is < int.MinValue or > int.MaxValue || !InDomain(field, value)) return false;
                 switch (field)
                 {
                     case Field.ItemInSession: f.ItemInSession = (int)value; break;
@@ -200,6 +209,23 @@ public sealed partial class EventParser
                     foreach (var d in json[at..IntegerEnd]) value = value * 10 + (d - '0');
             }
             return DigitsStart > Start ? -value : value;
+        }
+
+        /// <summary>Whether the fraction (if any) has no digit but zeros.</summary>
+        public bool FractionIsZero(ReadOnlySpan<byte> json)
+        {
+            if (Integral) return true;
+            foreach (var d in json[(IntegerEnd + 1)..End])
+                if (d != '0') return false;
+            return true;
+        }
+
+        /// <summary>The value of the integer digits alone, without sign (at most 6 of them: the caller checks).</summary>
+        public long IntegerPart(ReadOnlySpan<byte> json)
+        {
+            long value = 0;
+            foreach (var d in json[DigitsStart..IntegerEnd]) value = value * 10 + (d - '0');
+            return value;
         }
 
         private static ReadOnlySpan<long> PowersOf10 => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];

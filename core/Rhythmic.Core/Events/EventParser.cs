@@ -20,9 +20,11 @@ public sealed class EventParserOptions
 
 /// <summary>
 /// Parses one event's eventsim JSON (design.md §2) into a reusable <see cref="EventRecord"/> and validates it against
-/// <see cref="EventSchema.For"/>: required fields present and of the right JSON type, <c>ts</c> within bounds, size within
-/// the limit. Unknown fields are ignored; a null optional field counts as absent. On failure it returns a human reason
-/// fit for a dead letter. One parser per thread: it owns a string cache, so repeated values cost no allocation.
+/// <see cref="EventSchema.For"/>: required fields present and of the right JSON type, every value in its field's domain
+/// (<see cref="EventDomains"/>), the rules between fields kept (user fields all or none, as auth says; NextSong fields on
+/// NextSong page views only; registration not after ts), <c>ts</c> within bounds, size within the limit. Unknown fields
+/// are ignored; a null optional field counts as absent. On failure it returns a human reason fit for a dead letter,
+/// naming the field and its value. One parser per thread: it owns a string cache, so repeated values cost no allocation.
 /// </summary>
 public sealed partial class EventParser
 {
@@ -81,7 +83,8 @@ public sealed partial class EventParser
                     if ((layout.Required & (1 << field)) != 0) { reason = TypeReason(field, "null"); return false; }
                     continue;
                 }
-                if (!Assign(ref reader, (Field)field, record)) { reason = TypeReason(field, Describe(reader.TokenType)); return false; }
+                reason = Assign(ref reader, (Field)field, record);
+                if (reason is not null) return false;
                 seen |= 1 << field;
             }
             // Anything after the closing brace but whitespace is an error the reader reports here.
@@ -105,7 +108,12 @@ public sealed partial class EventParser
             reason = $"missing required field '{Names[System.Numerics.BitOperations.TrailingZeroCount(missing)]}'";
             return false;
         }
-        return CheckTimestamp(record.Ts, out reason);
+        if (!CheckTimestamp(record.Ts, out reason)) return false;
+        var userAuth = layout.Index == TopicLayout.AuthIndex ? record.Success == true : EventDomains.UserAuthSet.Contains(record.Auth);
+        var mismatch = CheckBetweenFields(layout, seen, record.Ts, record.Registration ?? 0, userAuth, record.Page == EventDomains.NextSong);
+        if (mismatch == Mismatch.None) return true;
+        reason = MismatchReason(mismatch, layout, seen, record);
+        return false;
     }
 
     private bool CheckTimestamp(long ts, [NotNullWhen(false)] out string? reason)
@@ -130,43 +138,65 @@ public sealed partial class EventParser
         return true;
     }
 
-    private bool Assign(ref Utf8JsonReader reader, Field field, EventRecord r)
+    /// <summary>Stores the value at <paramref name="reader"/> into <paramref name="r"/>; the reason when it is of the wrong type or outside its domain.</summary>
+    private string? Assign(ref Utf8JsonReader reader, Field field, EventRecord r)
     {
-        switch (field)
+        switch (Types[(int)field])
         {
-            case Field.Ts: if (!Long(ref reader, out var ts)) return false; r.Ts = ts; return true;
-            case Field.SessionId: if (!Long(ref reader, out var sid)) return false; r.SessionId = sid; return true;
-            case Field.ItemInSession: if (!Int(ref reader, out var item)) return false; r.ItemInSession = item; return true;
-            case Field.UserId: if (!Long(ref reader, out var uid)) return false; r.UserId = uid; return true;
-            case Field.Registration: if (!Long(ref reader, out var reg)) return false; r.Registration = reg; return true;
-            case Field.Status: if (!Int(ref reader, out var status)) return false; r.Status = status; return true;
-            case Field.Lon: if (!Double(ref reader, out var lon)) return false; r.Lon = lon; return true;
-            case Field.Lat: if (!Double(ref reader, out var lat)) return false; r.Lat = lat; return true;
-            case Field.Duration: if (!Double(ref reader, out var d)) return false; r.Duration = d; return true;
-            case Field.Success:
-                if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False)) return false;
+            case FieldType.Long:
+                if (!Long(ref reader, out var l)) break;
+                if (!InDomain(field, l)) return DomainReason(field, l);
+                switch (field)
+                {
+                    case Field.Ts: r.Ts = l; break;
+                    case Field.SessionId: r.SessionId = l; break;
+                    case Field.UserId: r.UserId = l; break;
+                    case Field.Registration: r.Registration = l; break;
+                }
+                return null;
+            case FieldType.Int:
+                if (!Int(ref reader, out var n)) break;
+                if (!InDomain(field, n)) return DomainReason(field, n);
+                if (field == Field.ItemInSession) r.ItemInSession = n;
+                else r.Status = n;
+                return null;
+            case FieldType.Double:
+                if (!Double(ref reader, out var d)) break;
+                if (!InDomain(field, d)) return DomainReason(field, d);
+                switch (field)
+                {
+                    case Field.Lon: r.Lon = d; break;
+                    case Field.Lat: r.Lat = d; break;
+                    case Field.Duration: r.Duration = d; break;
+                }
+                return null;
+            case FieldType.Bool:
+                if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False)) break;
                 r.Success = reader.TokenType == JsonTokenType.True;
-                return true;
+                return null;
+            default:
+                if (reader.TokenType != JsonTokenType.String) break;
+                var s = String(ref reader, field, out var inDomain);
+                if (!inDomain) return DomainReason(field, s);
+                switch (field)
+                {
+                    case Field.Level: r.Level = s; break;
+                    case Field.City: r.City = s; break;
+                    case Field.Zip: r.Zip = s; break;
+                    case Field.State: r.State = s; break;
+                    case Field.UserAgent: r.UserAgent = s; break;
+                    case Field.FirstName: r.FirstName = s; break;
+                    case Field.LastName: r.LastName = s; break;
+                    case Field.Gender: r.Gender = s; break;
+                    case Field.Artist: r.Artist = s; break;
+                    case Field.Song: r.Song = s; break;
+                    case Field.Auth: r.Auth = s; break;
+                    case Field.Page: r.Page = s; break;
+                    case Field.Method: r.Method = s; break;
+                }
+                return null;
         }
-        if (reader.TokenType != JsonTokenType.String) return false;
-        var s = String(ref reader);
-        switch (field)
-        {
-            case Field.Level: r.Level = s; break;
-            case Field.City: r.City = s; break;
-            case Field.Zip: r.Zip = s; break;
-            case Field.State: r.State = s; break;
-            case Field.UserAgent: r.UserAgent = s; break;
-            case Field.FirstName: r.FirstName = s; break;
-            case Field.LastName: r.LastName = s; break;
-            case Field.Gender: r.Gender = s; break;
-            case Field.Artist: r.Artist = s; break;
-            case Field.Song: r.Song = s; break;
-            case Field.Auth: r.Auth = s; break;
-            case Field.Page: r.Page = s; break;
-            case Field.Method: r.Method = s; break;
-        }
-        return true;
+        return TypeReason((int)field, Describe(reader.TokenType));
     }
 
     private static bool Long(ref Utf8JsonReader reader, out long value)
@@ -187,13 +217,28 @@ public sealed partial class EventParser
         return reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out value);
     }
 
-    private string String(ref Utf8JsonReader reader)
+    /// <summary>The string at <paramref name="reader"/>, and whether its UTF-8 bytes (unescaped) lie in <paramref name="field"/>'s domain.</summary>
+    private string String(ref Utf8JsonReader reader, Field field, out bool inDomain)
     {
-        if (!reader.ValueIsEscaped) return _strings.Get(reader.ValueSpan);
-        if (reader.ValueSpan.Length > 1024) return reader.GetString()!;
+        // The string is decoded first: invalid UTF-8 throws (and is reported as such) before its domain is looked at.
+        string s;
+        if (!reader.ValueIsEscaped)
+        {
+            s = _strings.Get(reader.ValueSpan);
+            inDomain = InDomain(field, reader.ValueSpan);
+            return s;
+        }
+        if (reader.ValueSpan.Length > 1024)
+        {
+            s = reader.GetString()!;
+            inDomain = InDomain(field, Encoding.UTF8.GetBytes(s));
+            return s;
+        }
         Span<byte> buffer = stackalloc byte[1024];
         var n = reader.CopyString(buffer);
-        return _strings.Get(buffer[..n]);
+        s = _strings.Get(buffer[..n]);
+        inDomain = InDomain(field, buffer[..n]);
+        return s;
     }
 
     /// <summary>The field a property name denotes, or -1 for an unknown one.</summary>
@@ -288,6 +333,8 @@ public sealed partial class EventParser
 
         /// <summary>How many topics there are.</summary>
         public const int Count = 4;
+        /// <summary>The <see cref="Index"/> of page views and of auth events (which have no auth field: their login's success stands for it).</summary>
+        public const int PageViewIndex = 1, AuthIndex = 2;
 
         private static readonly TopicLayout Listen = Build(Topics.Listen, 0), PageView = Build(Topics.PageView, 1),
             Auth = Build(Topics.Auth, 2), StatusChange = Build(Topics.StatusChange, 3);

@@ -41,7 +41,7 @@ internal sealed class LakeTestKit : IAsyncDisposable
     public static string ListenJson(long id, long ts)
     {
         var user = id % 2 == 0
-            ? string.Create(CultureInfo.InvariantCulture, $",\"userId\":{id % 97},\"firstName\":\"Zoë\",\"lastName\":\"O'Neil\",\"gender\":\"F\",\"registration\":1700000000000")
+            ? string.Create(CultureInfo.InvariantCulture, $",\"userId\":{id % 97 + 1},\"firstName\":\"Zoë\",\"lastName\":\"O'Neil\",\"gender\":\"F\",\"registration\":1700000000000")
             : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"{{\"ts\":{ts},\"sessionId\":{id},\"level\":\"free\",\"itemInSession\":{id % 50},\"city\":\"Tulsa\",\"zip\":\"07410\",\"state\":\"OK\",\"userAgent\":\"Mozilla/5.0\",\"lon\":-95.99,\"lat\":36.15{user},\"artist\":\"Artist {id % 13}\",\"song\":\"Song {id % 101}\",\"duration\":{200 + id % 60}.5,\"auth\":\"{(id % 2 == 0 ? "Logged In" : "Logged Out")}\"}}");
