@@ -90,7 +90,17 @@ public sealed class EmbeddedPostgres
     private string HbaFile => Path.Combine(DataDir, "pg_hba.conf");
 
     /// <summary>True when pg_hba.conf is ours (passwords only); false for a cluster an older version made with trust.</summary>
-    private bool HbaIsLockedDown => File.Exists(HbaFile) && File.ReadAllText(HbaFile).ReplaceLineEndings("\n") == HbaConf.ReplaceLineEndings("\n");
+    private bool HbaIsLockedDown
+    {
+        get
+        {
+            try { return File.Exists(HbaFile) && File.ReadAllText(HbaFile).ReplaceLineEndings("\n") == HbaConf.ReplaceLineEndings("\n"); }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                throw new RhythmicException($"Cannot read {HbaFile}: {e.Message} (run rhythmic as the user who created the cluster, or as root).");
+            }
+        }
+    }
 
     /// <summary>
     /// Initializes the cluster if needed (SCRAM authentication, the superuser's password generated now) and starts it
@@ -150,8 +160,8 @@ public sealed class EmbeddedPostgres
         {
             // An older version's cluster (initdb --auth=trust): set the password while trust still admits us, then
             // allow nothing but passwords. Each step is idempotent, so a crash in between is finished next start.
-            _log.LogWarning("The embedded PostgreSQL in {DataDir} let any local user in without a password (trust authentication): setting a password for {Role} (kept in {PasswordFile}) and allowing password logins only",
-                DataDir, SuperUser, PasswordFile(SuperUser));
+            _log.LogWarning("The embedded PostgreSQL in {DataDir} was not locked down (a cluster of a version before this one let any local user in without a password): setting a password for {Role} (kept in {PasswordFile}) and rewriting {HbaFile} to allow password logins over 127.0.0.1 only",
+                DataDir, SuperUser, PasswordFile(SuperUser), HbaFile);
             await ExecAsync(conn, $"alter role {SuperUser} with password '{PostgresPasswords.ScramVerifier(superPassword)}'", ct);
             await File.WriteAllTextAsync(HbaFile, HbaConf, ct);
             await ExecAsync(conn, "select pg_reload_conf()", ct);
