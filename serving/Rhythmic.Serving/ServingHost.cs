@@ -38,11 +38,14 @@ public static class ServingHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (!settings.Postgres.HasReaderRole)
+            app.Logger.LogWarning("Postgres:ReaderConnectionString is not set: the serving API reads with Postgres:ConnectionString, a role that may write; set it to a read-only role (migration 0500 creates rhythmic_reader)");
+        var readerCs = settings.Postgres.EffectiveReaderConnectionString;
         app.MapGet("/health", async (HttpContext http, CancellationToken ct) =>
         {
             try
             {
-                await using var conn = new NpgsqlConnection(settings.Postgres.EffectiveConnectionString);
+                await using var conn = new NpgsqlConnection(readerCs);
                 await conn.OpenAsync(ct);
                 return Results.Json(new { status = "ok", postgres = "ok" });
             }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Rhythmic.Core;
 using Rhythmic.Core.Configuration;
+using Rhythmic.Orchestration;
 using Rhythmic.Testing;
 
 namespace Rhythmic.Serving.Tests;
@@ -12,12 +13,14 @@ namespace Rhythmic.Serving.Tests;
 /// <summary>The scheduler over HTTP: reading is open, triggering needs the admin token.</summary>
 public sealed class JobsApiTests
 {
-    private static async Task<(WebApplication App, HttpClient Http)> StartAsync(string adminToken)
+    private static Task<(WebApplication App, HttpClient Http)> StartAsync(string adminToken) => StartAsync(adminToken, null);
+
+    private static async Task<(WebApplication App, HttpClient Http)> StartAsync(string adminToken, string? database)
     {
-        var cs = await TestPostgres.CreateDatabaseAsync();
+        var cs = database ?? await TestPostgres.CreateDatabaseAsync();
         var settings = RhythmicConfiguration.Load(Directory.CreateTempSubdirectory("rhythmic-jobs-api-").FullName, new Dictionary<string, string?>
         {
-            ["Postgres:ConnectionString"] = cs,
+            ["Postgres:ConnectionString"] = cs, ["Postgres:ReaderConnectionString"] = await TestPostgres.ReaderConnectionStringAsync(cs),
             ["Serving:Urls"] = $"http://127.0.0.1:{EmbeddedPostgres.FreePort()}",
             ["Serving:AdminToken"] = adminToken,
         });
@@ -74,5 +77,25 @@ public sealed class JobsApiTests
         var response = await http.PostAsync("/api/jobs/reconcile/trigger?hour=noon", null);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("hour 'noon'", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_trigger_is_stored_as_the_owner_while_reads_go_through_the_read_only_role()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync();
+        var node = await OrchestratorScheduler.BuildClientAsync(cs, CancellationToken.None);
+        await OrchestratorScheduler.EnsureScheduleAsync(node, new OrchestrationOptions { ConnectionString = cs }, CancellationToken.None);
+        await node.Shutdown(false, CancellationToken.None);
+        var (app, http) = await StartAsync("s3cret", cs);
+        await using var _ = app;
+
+        var jobs = await http.GetFromJsonAsync<JsonElement[]>("/api/jobs");
+        Assert.Contains(jobs!, j => j.GetProperty("job").GetString() == JobNames.FullLoad && !j.GetProperty("description").GetString()!.Contains("not stored"));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret");
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync($"/api/jobs/{JobNames.FullLoad}/trigger", null)).StatusCode);
+
+        // The read-only role could not have stored it: it cannot even take the job store's row lock.
+        await using var reader = new JobsControl(await TestPostgres.ReaderConnectionStringAsync(cs));
+        await Assert.ThrowsAnyAsync<Quartz.JobPersistenceException>(() => reader.TriggerAsync(JobNames.FullLoad, null, CancellationToken.None));
     }
 }

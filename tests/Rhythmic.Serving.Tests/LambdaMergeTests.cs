@@ -19,7 +19,7 @@ public sealed class LambdaMergeTests
         var cs = await TestPostgres.CreateDatabaseAsync();
         var port = EmbeddedPostgres.FreePort();
         var settings = RhythmicConfiguration.Load(Directory.CreateTempSubdirectory("rhythmic-serving-").FullName,
-            new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs, ["Serving:Urls"] = $"http://127.0.0.1:{port}" });
+            new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs, ["Postgres:ReaderConnectionString"] = await TestPostgres.ReaderConnectionStringAsync(cs), ["Serving:Urls"] = $"http://127.0.0.1:{port}" });
         var app = ServingHost.Build(settings);
         await app.StartAsync();
         return (app, new HttpClient { BaseAddress = new Uri(settings.Serving.Urls) }, cs);

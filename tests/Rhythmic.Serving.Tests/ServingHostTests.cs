@@ -9,9 +9,19 @@ namespace Rhythmic.Serving.Tests;
 
 public sealed class ServingHostTests
 {
-    private static RhythmicSettings Settings(string connectionString, int port) => RhythmicConfiguration.Load(
+    private static RhythmicSettings Settings(string connectionString, int port, string? readerConnectionString = null) => RhythmicConfiguration.Load(
         Directory.CreateTempSubdirectory("rhythmic-serving-").FullName,
-        new Dictionary<string, string?> { ["Postgres:ConnectionString"] = connectionString, ["Serving:Urls"] = $"http://127.0.0.1:{port}" });
+        new Dictionary<string, string?>
+        {
+            ["Postgres:ConnectionString"] = connectionString, ["Postgres:ReaderConnectionString"] = readerConnectionString,
+            ["Serving:Urls"] = $"http://127.0.0.1:{port}",
+        });
+
+    private static async Task<RhythmicSettings> SettingsOfANewDatabaseAsync()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync();
+        return Settings(cs, EmbeddedPostgres.FreePort(), await TestPostgres.ReaderConnectionStringAsync(cs));
+    }
 
     private static async Task<(WebApplication App, HttpClient Http)> StartAsync(RhythmicSettings settings)
     {
@@ -23,7 +33,7 @@ public sealed class ServingHostTests
     [Fact]
     public async Task Health_is_ok_when_PostgreSQL_answers()
     {
-        var (app, http) = await StartAsync(Settings(await TestPostgres.CreateDatabaseAsync(), EmbeddedPostgres.FreePort()));
+        var (app, http) = await StartAsync(await SettingsOfANewDatabaseAsync());
         await using var _ = app;
         var response = await http.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -45,7 +55,7 @@ public sealed class ServingHostTests
     public async Task Metrics_are_served_in_Prometheus_text_format()
     {
         MetricsRegistry.Default.Counter("rhythmic_test_events_total", "Events seen by the test.", ("topic", "listen_events")).Inc(3);
-        var (app, http) = await StartAsync(Settings(await TestPostgres.CreateDatabaseAsync(), EmbeddedPostgres.FreePort()));
+        var (app, http) = await StartAsync(await SettingsOfANewDatabaseAsync());
         await using var _ = app;
         var text = await http.GetStringAsync("/metrics");
         Assert.Contains("# TYPE rhythmic_test_events_total counter", text);

@@ -7,7 +7,8 @@ namespace Rhythmic.Testing;
 
 /// <summary>
 /// One private PostgreSQL per test process (temporary data directory, free loopback port, fsync off), removed when
-/// the process exits. Each test asks for a database of its own, so tests never see each other's rows.
+/// the process exits. Each test asks for a database of its own, so tests never see each other's rows. The cluster is
+/// locked down like the platform's (password logins only): the connection strings carry the passwords.
 /// </summary>
 public static class TestPostgres
 {
@@ -27,6 +28,10 @@ public static class TestPostgres
         if (migrate) await new Migrator(cs).MigrateAsync();
         return cs;
     }
+
+    /// <summary>The read-only role's connection string of the database <paramref name="connectionString"/> is on.</summary>
+    public static async Task<string> ReaderConnectionStringAsync(string connectionString)
+        => (await Cluster.Value).ReaderConnectionString(new NpgsqlConnectionStringBuilder(connectionString).Database!);
 
     /// <summary>Runs a query and returns its single value.</summary>
     public static async Task<T> ScalarAsync<T>(string connectionString, string sql)

@@ -4,12 +4,22 @@ namespace Rhythmic.Core.Configuration;
 public sealed class RhythmicSettings
 {
     /// <summary>The project home every relative path is resolved against (not bound; found at load time).</summary>
-    public string Home { get; set; } = "";
+    public string Home
+    {
+        get => _home;
+        set { _home = value; _postgres.Home = value; }
+    }
+    private string _home = "";
 
     /// <summary>Runtime state (pids, the embedded Kafka's bootstrap string, logs), relative to <see cref="Home"/>.</summary>
     public string RunDir { get; set; } = ".local/run";
 
-    public PostgresSettings Postgres { get; set; } = new();
+    public PostgresSettings Postgres
+    {
+        get => _postgres;
+        set { _postgres = value; value.Home = _home; } // it resolves its data directory (and passwords) against the home
+    }
+    private PostgresSettings _postgres = new();
     public KafkaSettings Kafka { get; set; } = new();
     public LakeSettings Lake { get; set; } = new();
     public ServingSettings Serving { get; set; } = new();

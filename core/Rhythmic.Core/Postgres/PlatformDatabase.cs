@@ -7,23 +7,24 @@ namespace Rhythmic.Core;
 public static class PlatformDatabase
 {
     /// <summary>The embedded cluster of these settings.</summary>
-    public static EmbeddedPostgres Embedded(RhythmicSettings s)
-        => new(s.PathOf(s.Postgres.DataDir), s.Postgres.Port, s.Postgres.BinDir);
+    public static EmbeddedPostgres Embedded(RhythmicSettings s, ILogger? logger = null)
+        => new(s.PathOf(s.Postgres.DataDir), s.Postgres.Port, s.Postgres.BinDir, secretsDir: s.Postgres.SecretsDir, logger: logger);
 
-    /// <summary>Makes the database usable: starts the embedded cluster if it is configured and not running, creates the database, applies migrations.</summary>
+    /// <summary>
+    /// Makes the database usable: starts the embedded cluster if it is configured and not running (and makes sure it
+    /// is locked down either way), creates the database, applies migrations.
+    /// </summary>
     /// <returns>The cluster this call started (the caller stops it), or null.</returns>
     public static async Task<EmbeddedPostgres?> PrepareAsync(RhythmicSettings s, ILogger logger, CancellationToken ct)
     {
         EmbeddedPostgres? started = null;
         if (s.Postgres.IsEmbedded)
         {
-            var pg = Embedded(s);
-            if (!await pg.IsRunningAsync(ct))
-            {
-                logger.LogInformation("Starting the embedded PostgreSQL in {DataDir} on port {Port}", pg.DataDir, pg.Port);
-                await pg.StartAsync(ct);
-                started = pg;
-            }
+            var pg = Embedded(s, logger);
+            var running = await pg.IsRunningAsync(ct);
+            if (!running) logger.LogInformation("Starting the embedded PostgreSQL in {DataDir} on port {Port}", pg.DataDir, pg.Port);
+            await pg.StartAsync(ct);
+            if (!running) started = pg;
             await pg.EnsureDatabaseAsync(s.Postgres.Database, ct);
         }
         await new Migrator(s.Postgres.EffectiveConnectionString, logger).MigrateAsync(ct);

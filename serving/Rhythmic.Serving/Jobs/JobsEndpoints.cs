@@ -14,17 +14,20 @@ namespace Rhythmic.Serving.Jobs;
 /// The scheduler over HTTP: <c>GET /api/jobs</c> (jobs, schedules, next and last runs), <c>GET /api/jobs/history</c>
 /// (<c>?job=J&amp;failed=true&amp;limit=N</c>), and <c>POST /api/jobs/{job}/trigger</c> (<c>?hour=2024-03-09T22</c> for
 /// reconcile), which needs <c>Authorization: Bearer &lt;Serving:AdminToken&gt;</c> and is disabled while no token is set.
+/// The reads go through the read-only role; only the trigger, which stores a Quartz trigger (a write to ops.qrtz_*),
+/// uses the owner's connection, and only once the admin token has been checked.
 /// </summary>
 public static class JobsEndpoints
 {
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app, RhythmicSettings settings)
     {
-        var control = new JobsControl(settings.Postgres.EffectiveConnectionString);
-        app.MapGet("/api/jobs", async (CancellationToken ct) => Results.Json(await control.ListAsync(ct)));
+        var reads = new JobsControl(settings.Postgres.EffectiveReaderConnectionString);
+        var admin = new Lazy<JobsControl>(() => new JobsControl(settings.Postgres.EffectiveConnectionString));
+        app.MapGet("/api/jobs", async (CancellationToken ct) => Results.Json(await reads.ListAsync(ct)));
         app.MapGet("/api/jobs/history", async (string? job, bool? failed, int? limit, CancellationToken ct) =>
             job is not null && !JobNames.IsKnown(job)
                 ? Results.Json(new { error = $"unknown job '{job}'" }, statusCode: 404)
-                : Results.Json(await control.HistoryAsync(job, failed ?? false, Math.Clamp(limit ?? 100, 1, 1000), ct)));
+                : Results.Json(await reads.HistoryAsync(job, failed ?? false, Math.Clamp(limit ?? 100, 1, 1000), ct)));
         app.MapPost("/api/jobs/{job}/trigger", async (string job, [FromQuery] string[]? hour, HttpContext http, CancellationToken ct) =>
         {
             if (string.IsNullOrEmpty(settings.Serving.AdminToken))
@@ -43,7 +46,7 @@ public static class JobsEndpoints
             }
             try
             {
-                await control.TriggerAsync(job, hours, ct);
+                await admin.Value.TriggerAsync(job, hours, ct);
                 return Results.Json(new { queued = job }, statusCode: 202);
             }
             catch (RhythmicException e)

@@ -19,7 +19,8 @@ internal static class ViewsApi
 
     public static void MapViews(this IEndpointRouteBuilder app, RhythmicSettings settings)
     {
-        var cs = settings.Postgres.EffectiveConnectionString;
+        // Reads only: as the read-only role, so a bug (or an injection) here cannot change a row.
+        var cs = settings.Postgres.EffectiveReaderConnectionString;
         var api = app.MapGroup("/api");
 
         api.MapGet("/plays", async (string? from, string? to, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Rhythmic.Bench;
+using Rhythmic.Cli.Output;
 using Spectre.Console;
 
 namespace Rhythmic.Cli.Verbs;
@@ -28,6 +29,8 @@ internal static class BenchSpeed
                 r.AddError("--only takes figure letters a to d, e.g. 'a,d'.");
         });
         var command = new Command("speed", "Speed layer: (a) parse+aggregate events/s per core, (b) end to end through Kafka into PostgreSQL, (c) freshness p50/p99 at a steady rate, (d) DuckDB side by side.");
+        var json = TableOutput.JsonOption();
+        command.Options.Add(json);
         foreach (var o in new Option[] { users, days, e2e, rate, seconds, listens, only }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
@@ -36,11 +39,17 @@ internal static class BenchSpeed
                 Users = parse.GetValue(users), Days = parse.GetValue(days), EndToEndEvents = parse.GetValue(e2e), FreshnessRate = parse.GetValue(rate),
                 FreshnessSeconds = parse.GetValue(seconds), Listens = parse.GetValue(listens), Figures = parse.GetValue(only)!,
             };
-            var figures = await SpeedBench.RunAsync(o, m => AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]"), ct);
-            var table = new Table().AddColumns("figure", "result", "how");
-            foreach (var f in figures.OrderBy(f => f.Name, StringComparer.Ordinal)) table.AddRow(Markup.Escape(f.Name), Markup.Escape(f.Value), Markup.Escape(f.Detail));
-            AnsiConsole.Write(table);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            var mode = TableOutput.ModeOf(parse.GetValue(json));
+            var notes = mode == OutputMode.Json ? Console.Error : Console.Out; // stdout holds the JSON alone
+            var figures = await SpeedBench.RunAsync(o, m =>
+            {
+                if (mode == OutputMode.Terminal) AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]");
+                else notes.WriteLine(m);
+            }, ct);
+            var table = new TableOutput("figure", "result", "how");
+            foreach (var f in figures.OrderBy(f => f.Name, StringComparer.Ordinal)) table.Row(f.Name, f.Value, f.Detail);
+            table.Write(mode);
+            notes.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"command: rhythmic bench speed --nusers {o.Users} --days {o.Days} --e2e-events {o.EndToEndEvents} --rate {o.FreshnessRate} --seconds {o.FreshnessSeconds} --listens {o.Listens}{(o.Figures == defaults.Figures ? "" : $" --only {o.Figures}")}   ({Environment.ProcessorCount} cores)"));
             return 0;
         });

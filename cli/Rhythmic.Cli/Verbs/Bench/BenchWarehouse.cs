@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Rhythmic.Bench;
-using Spectre.Console;
+using Rhythmic.Cli.Output;
 
 namespace Rhythmic.Cli.Verbs;
 
@@ -16,6 +16,8 @@ internal static class BenchWarehouse
         var incrementalOnly = new Option<bool>("--incremental-only") { Description = "Measure only the incremental day loads (no full load, DuckDB or queries): quickest, for tuning them." };
         var keep = new Option<string?>("--keep") { Description = "Scratch directory to keep and reuse (the lake is simulated into it once; later runs only load): for tuning the loads." };
         var command = new Command("warehouse", "Warehouse: incremental and full load rates (events/s lake to facts), analysts' query times, DuckDB on the same Parquet side by side.");
+        var json = TableOutput.JsonOption();
+        command.Options.Add(json);
         command.Options.Add(users);
         command.Options.Add(days);
         command.Options.Add(loadsOnly);
@@ -25,14 +27,14 @@ internal static class BenchWarehouse
         {
             var n = parse.GetValue(users);
             var d = parse.GetValue(days);
-            var table = new Table().AddColumns("measure", "events", "seconds", "events/s", "busy core-s (loader)", "events/s bound",
+            var table = new TableOutput("measure", "events", "seconds", "events/s", "busy core-s (loader)", "events/s bound",
                 "DuckDB s (busy core-s)", "PostgreSQL / DuckDB");
             var kept = parse.GetValue(keep);
             var scratch = kept is null ? Directory.CreateTempSubdirectory("rhythmic-bench-warehouse-").FullName : Directory.CreateDirectory(kept).FullName;
             try
             {
-                await WarehouseBench.RunAsync(n, d, scratch, p => Console.Error.WriteLine($"... {p}"), l => table.AddRow(
-                    Markup.Escape(l.What), l.Events == 0 ? "" : l.Events.ToString("N0", CultureInfo.InvariantCulture),
+                await WarehouseBench.RunAsync(n, d, scratch, p => Console.Error.WriteLine($"... {p}"), l => table.Row(
+                    (l.What), l.Events == 0 ? "" : l.Events.ToString("N0", CultureInfo.InvariantCulture),
                     l.Seconds.ToString("F3", CultureInfo.InvariantCulture),
                     l.Events == 0 ? "" : l.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
                     l.Cpu is { } cpu ? string.Create(CultureInfo.InvariantCulture, $"{cpu.BusyCoreSeconds:F1} ({cpu.ProcessCpuSeconds:F1})") : "",
@@ -46,12 +48,12 @@ internal static class BenchWarehouse
             {
                 if (kept is null) try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
-            // Redirected output (a log, a pipe) has no width of its own: Spectre's 80 columns would fold every cell.
-            if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 150);
-            AnsiConsole.Write(table);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            var mode = TableOutput.ModeOf(parse.GetValue(json));
+            table.Write(mode);
+            var notes = mode == OutputMode.Json ? Console.Error : Console.Out; // stdout holds the JSON alone
+            notes.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"command: rhythmic bench warehouse --nusers {n} --days {d}   ({Environment.ProcessorCount} cores; query times: median of 5 in PostgreSQL, DuckDB's 3rd run; DuckDB load includes node start-up)"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            notes.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"busy core-s: the machine's busy core-seconds during the load (/proc/stat; every process, PostgreSQL's included), the loader's own CPU in parentheses; events/s bound: the rate if that work kept all {Environment.ProcessorCount} cores busy, which no scheduling of it can beat"));
             return 0;
         });

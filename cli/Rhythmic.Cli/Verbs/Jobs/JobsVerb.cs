@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Rhythmic.Cli.Output;
 using Rhythmic.Core;
 using Rhythmic.Orchestration;
 using Spectre.Console;
@@ -15,6 +16,8 @@ internal static class JobsVerb
     private static readonly Option<string?> HistoryJob = new("--job") { Description = "Only this job's runs." };
     private static readonly Option<bool> Failed = new("--failed") { Description = "Only runs that failed after their last retry." };
     private static readonly Option<int> Limit = new("--limit") { Description = "At most this many runs (default 50).", DefaultValueFactory = _ => 50 };
+    private static readonly Option<bool> ListJson = TableOutput.JsonOption();
+    private static readonly Option<bool> HistoryJson = TableOutput.JsonOption();
 
     public static Command Create()
     {
@@ -24,7 +27,8 @@ internal static class JobsVerb
         run.SetAction((_, ct) => RunAsync(ct));
 
         var list = new Command("list", "Jobs, their schedules, next and last runs.");
-        list.SetAction((_, ct) => ListAsync(ct));
+        list.Options.Add(ListJson);
+        list.SetAction((parse, ct) => ListAsync(TableOutput.ModeOf(parse.GetValue(ListJson)), ct));
 
         var trigger = new Command("trigger", "Queue a run of a job now (a running node runs it).");
         trigger.Arguments.Add(Job);
@@ -36,7 +40,8 @@ internal static class JobsVerb
         history.Options.Add(HistoryJob);
         history.Options.Add(Failed);
         history.Options.Add(Limit);
-        history.SetAction((parse, ct) => HistoryAsync(parse.GetValue(HistoryJob), parse.GetValue(Failed), parse.GetValue(Limit), ct));
+        history.Options.Add(HistoryJson);
+        history.SetAction((parse, ct) => HistoryAsync(parse.GetValue(HistoryJob), parse.GetValue(Failed), parse.GetValue(Limit), TableOutput.ModeOf(parse.GetValue(HistoryJson)), ct));
 
         command.Subcommands.Add(run);
         command.Subcommands.Add(list);
@@ -59,16 +64,15 @@ internal static class JobsVerb
         });
     }
 
-    private static async Task<int> ListAsync(CancellationToken ct)
+    private static async Task<int> ListAsync(OutputMode mode, CancellationToken ct)
     {
         using var ctx = CliContext.Load();
         await using var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString);
-        var table = new Table().AddColumns("job", "schedule", "next run (UTC)", "last run (UTC)", "status", "rows", "error");
+        var table = new TableOutput("job", "schedule", "next run (UTC)", "last run (UTC)", "status", "rows", "error");
         foreach (var j in await control.ListAsync(ct))
-            table.AddRow(Markup.Escape(j.Job), Markup.Escape(j.Schedule ?? ""), j.NextRunAt?.ToString("yyyy-MM-dd HH:mm:ss") ?? "",
-                j.LastRun?.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss") ?? "never", StatusMarkup(j.LastRun?.Status),
-                j.LastRun?.Rows?.ToString() ?? "", Markup.Escape(Shorten(j.LastRun?.Error)));
-        AnsiConsole.Write(table);
+            table.Row(j.Job, j.Schedule, j.NextRunAt, j.LastRun is null ? TableOutput.Shown(null, "never") : j.LastRun.StartedAt,
+                StatusCell(j.LastRun?.Status), j.LastRun?.Rows, ErrorCell(j.LastRun?.Error, mode));
+        table.Write(mode);
         return 0;
     }
 
@@ -95,18 +99,19 @@ internal static class JobsVerb
         }
     }
 
-    private static async Task<int> HistoryAsync(string? job, bool failed, int limit, CancellationToken ct)
+    private static async Task<int> HistoryAsync(string? job, bool failed, int limit, OutputMode mode, CancellationToken ct)
     {
         using var ctx = CliContext.Load();
         if (job is not null && !JobNames.IsKnown(job))
             throw new RhythmicException($"Unknown job '{job}' (jobs: {string.Join(", ", JobNames.All)}).");
         await using var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString);
-        var table = new Table().AddColumns("run", "job", "trigger", "try", "node", "started (UTC)", "ended (UTC)", "status", "rows", "hours", "detail / error");
+        var table = new TableOutput("run", "job", "trigger", "try", "node", "started (UTC)", "ended (UTC)", "status", "rows", "hours", "detail / error");
         foreach (var r in await control.HistoryAsync(job, failed, limit, ct))
-            table.AddRow(r.RunId.ToString(), Markup.Escape(r.Job), Markup.Escape(r.Trigger), r.Attempt.ToString(), Markup.Escape(r.InstanceId),
-                r.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss"), r.EndedAt?.ToUniversalTime().ToString("HH:mm:ss") ?? "",
-                StatusMarkup(r.Status), r.Rows?.ToString() ?? "", HoursText(r.Hours), Markup.Escape(Shorten(r.Error ?? r.Detail)));
-        AnsiConsole.Write(table);
+            table.Row(r.RunId, r.Job, r.Trigger, r.Attempt, r.InstanceId, r.StartedAt,
+                r.EndedAt is { } ended ? TableOutput.Shown(ended.ToUniversalTime(), $"{ended.ToUniversalTime():HH:mm:ss}") : null,
+                StatusCell(r.Status), r.Rows, TableOutput.Shown(r.Hours.Select(h => h.ToUniversalTime()).ToList(), HoursText(r.Hours)),
+                ErrorCell(r.Error ?? r.Detail, mode));
+        table.Write(mode);
         return 0;
     }
 
@@ -125,6 +130,17 @@ internal static class JobsVerb
         1 => $"{hours[0].ToUniversalTime():MM-dd HH}h",
         _ => $"{hours.Count}: {hours.Min().ToUniversalTime():MM-dd HH}h..{hours.Max().ToUniversalTime():MM-dd HH}h",
     };
+
+    private static Cell StatusCell(string? status) => status switch
+    {
+        RunStatus.Succeeded => TableOutput.Colored(status, "green"),
+        RunStatus.Failed => TableOutput.Colored(status, "red"),
+        RunStatus.Retrying => TableOutput.Colored(status, "yellow"),
+        _ => TableOutput.Shown(status, status ?? ""),
+    };
+
+    /// <summary>An error in full for scripts (JSON, a pipe), shortened in a terminal's table.</summary>
+    private static Cell ErrorCell(string? error, OutputMode mode) => TableOutput.Shown(error, mode == OutputMode.Terminal ? Shorten(error) : error ?? "");
 
     private static string Shorten(string? text) => text is null ? "" : text.Length <= 80 ? text : text[..77] + "...";
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Rhythmic.Cli.Output;
 using Rhythmic.Core;
 using Rhythmic.Warehouse;
 using Spectre.Console;
@@ -15,12 +16,14 @@ internal static class ReconcileVerb
         Description = "The hour to check (UTC, ISO 8601, e.g. 2024-03-09T22 or 2024-03-09T22:00Z); it must be loaded in the warehouse.",
         Required = true,
     };
+    private static readonly Option<bool> Json = TableOutput.JsonOption();
 
     public static Command Create()
     {
         var command = new Command("reconcile", "Compare the speed layer's serving totals with the warehouse's for a closed hour; print and record differences.");
         command.Options.Add(Hour);
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(Hour)!, ct));
+        command.Options.Add(Json);
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(Hour)!, TableOutput.ModeOf(parse.GetValue(Json)), ct));
         return command;
     }
 
@@ -35,7 +38,7 @@ internal static class ReconcileVerb
         return new DateTime(u.Year, u.Month, u.Day, u.Hour, 0, 0, DateTimeKind.Utc);
     }
 
-    private static async Task<int> RunAsync(string hourText, CancellationToken invocation)
+    private static async Task<int> RunAsync(string hourText, OutputMode mode, CancellationToken invocation)
     {
         var hour = ParseHour(hourText);
         using var ctx = CliContext.Load();
@@ -45,15 +48,20 @@ internal static class ReconcileVerb
         try
         {
             var result = await new Reconciler(ctx.Settings, ctx.LoggerFactory.CreateLogger<Reconciler>()).ReconcileAsync(hour, ct);
+            var table = new TableOutput("measure", "minute", "key", "speed", "warehouse", "late events");
+            foreach (var d in result.Differences)
+                table.Row(d.Measure, TableOutput.Shown(d.Minute, $"{d.Minute:HH:mm}"), d.Key, d.SpeedValue, d.WarehouseValue, d.LateEvents);
+            if (mode == OutputMode.Json)
+            {
+                table.Write(mode); // [] when the hour is clean; the exit code says it too
+                return result.Clean ? 0 : 3;
+            }
             if (result.Clean)
             {
                 AnsiConsole.MarkupLine($"[green]{hour:yyyy-MM-dd HH}:00 UTC: the speed layer and the warehouse agree.[/]");
                 return 0;
             }
-            var table = new Table().AddColumns("measure", "minute", "key", "speed", "warehouse", "late events");
-            foreach (var d in result.Differences)
-                table.AddRow(Markup.Escape(d.Measure), $"{d.Minute:HH:mm}", Markup.Escape(d.Key), $"{d.SpeedValue}", $"{d.WarehouseValue}", $"{d.LateEvents}");
-            AnsiConsole.Write(table);
+            table.Write(mode);
             AnsiConsole.MarkupLine($"[red]{hour:yyyy-MM-dd HH}:00 UTC: {result.Differences.Count} difference(s), recorded in ops.reconcile_difference.[/]");
             return 3;
         }
