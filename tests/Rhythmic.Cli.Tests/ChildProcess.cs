@@ -95,11 +95,15 @@ internal sealed class ChildProcess : IDisposable
         foreach (var f in found) f.TrySetResult(line);
     }
 
-    /// <summary>Waits for the first line (from now on) matching <paramref name="pattern"/>; fails if the process exits or the deadline passes.</summary>
+    /// <summary>The first line matching <paramref name="pattern"/> (among the last lines, or the next ones); fails if the process exits or the deadline passes.</summary>
     public async Task<string> WaitForLineAsync(Regex pattern, TimeSpan timeout)
     {
         var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate) _waiters.Add((pattern, found));
+        lock (_gate)
+        {
+            if (_tail.FirstOrDefault(pattern.IsMatch) is { } printed) return printed;
+            _waiters.Add((pattern, found));
+        }
         var exited = _process.WaitForExitAsync();
         var winner = await Task.WhenAny(found.Task, exited, Task.Delay(timeout));
         if (winner == found.Task) return await found.Task;

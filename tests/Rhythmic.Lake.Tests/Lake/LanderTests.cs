@@ -161,7 +161,7 @@ public sealed class LanderTests
         await using var kit = await LakeTestKit.StartAsync(partitions: 4);
         using var stop = new CancellationTokenSource();
         var a = kit.NewLander(clientId: "lander-a");
-        var b = kit.NewLander(clientId: "lander-b");
+        var b = kit.NewLander(clientId: "lander-b", codec: Rhythmic.Parquet.ParquetCodec.None);   // the lake then holds both codecs
         var runA = a.RunAsync(stop.Token);
         var runB = b.RunAsync(stop.Token);
         await LakeTestKit.WaitForAsync(() => Task.FromResult(a.Assigned.Count > 0 && b.Assigned.Count > 0 && a.Assigned.Count + b.Assigned.Count == 16),
