@@ -66,11 +66,11 @@ internal sealed class LakeTestKit : IAsyncDisposable
 
     public void Flush() => _producer.Flush(TimeSpan.FromSeconds(30));
 
-    public Lander NewLander(Action<LanderCrashPoint>? hook = null, string? clientId = null, TimeSpan? rollAge = null, long rollBytes = 64L << 20) => new(
+    public Lander NewLander(Action<LanderCrashPoint>? hook = null, string? clientId = null, TimeSpan? rollAge = null, long rollBytes = 64L << 20, ParquetCodec codec = ParquetCodec.Snappy) => new(
         new LanderOptions
         {
             BootstrapServers = Cluster.BootstrapServers, ConsumerGroup = Group, ClientId = clientId ?? "lander-" + Guid.NewGuid().ToString("N")[..6],
-            RollAge = rollAge ?? TimeSpan.FromMilliseconds(300), RollBytes = rollBytes, RowGroupRows = 500, AllowedLateness = TimeSpan.FromMinutes(5),
+            RollAge = rollAge ?? TimeSpan.FromMilliseconds(300), RollBytes = rollBytes, RowGroupRows = 500, Codec = codec, AllowedLateness = TimeSpan.FromMinutes(5),
             Parser = new EventParserOptions { MaxFutureSeconds = int.MaxValue },
         },
         Storage, Manifest, NullLogger.Instance) { CrashHook = hook };
@@ -105,6 +105,48 @@ internal sealed class LakeTestKit : IAsyncDisposable
             }
         }
         return rows;
+    }
+
+    /// <summary>
+    /// Every .parquet file under raw/ read by Parquet.Net, asserted equal value for value to our own reader's reading;
+    /// Parquet.Net's rows come back by column name, to check against what was produced.
+    /// </summary>
+    public async Task<List<Dictionary<string, object?>>> ReadEveryFileWithParquetNetAsync()
+    {
+        var rows = new List<Dictionary<string, object?>>();
+        foreach (var path in Storage.List("raw").Where(p => p.EndsWith(".parquet", StringComparison.Ordinal)))
+        {
+            var full = Storage.FullPath(path);
+            await ParquetNetReader.AssertAgreesWithOursAsync(full);
+            var table = await ParquetNetReader.ReadAsync(full);
+            rows.AddRange(table.Rows.Select(r => table.Fields.Select((f, i) => (f.Name, Value: r[i])).ToDictionary(x => x.Name, x => x.Value)));
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Asserts that a row read back holds the fields <see cref="ListenJson"/> gave the event with its sessionId:
+    /// UTF-8 text, nulls of the optional user fields, doubles, timestamps.
+    /// </summary>
+    public static void AssertIsTheProducedListen(IReadOnlyDictionary<string, object?> row)
+    {
+        var id = (long)row["sessionId"]!;
+        var loggedIn = id % 2 == 0;
+        Assert.Equal("free", row["level"]);
+        Assert.Equal((int)(id % 50), row["itemInSession"]);
+        Assert.Equal("Tulsa", row["city"]);
+        Assert.Equal("07410", row["zip"]);
+        Assert.Equal(-95.99, row["lon"]);
+        Assert.Equal(36.15, row["lat"]);
+        Assert.Equal(loggedIn ? id % 97 : null, row["userId"]);
+        Assert.Equal(loggedIn ? "Zoë" : null, row["firstName"]);
+        Assert.Equal(loggedIn ? "O'Neil" : null, row["lastName"]);
+        Assert.Equal(loggedIn ? 1_700_000_000_000L : null, row["registration"]);
+        Assert.Equal($"Artist {id % 13}", row["artist"]);
+        Assert.Equal($"Song {id % 101}", row["song"]);
+        Assert.Equal(200 + id % 60 + 0.5, row["duration"]);
+        Assert.Equal(loggedIn ? "Logged In" : "Logged Out", row["auth"]);
+        Assert.InRange((long)row["ts"]!, BaseHour.AddHours(-1).ToUnixTimeMilliseconds(), BaseHour.AddHours(3).ToUnixTimeMilliseconds());
     }
 
     public async ValueTask DisposeAsync()

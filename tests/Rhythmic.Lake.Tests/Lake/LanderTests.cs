@@ -8,13 +8,18 @@ public sealed class LanderTests
 {
     private sealed class Crash : Exception;
 
-    private static void AssertExactlyOnce(LakeTestKit kit, long count)
+    private static async Task AssertExactlyOnceAsync(LakeTestKit kit, long count)
     {
         var rows = kit.ReadEveryFile();
         Assert.Equal(count, rows.Count);
         Assert.Equal(Enumerable.Range(0, (int)count).Select(i => (long)i), rows.Select(r => r.SessionId).Order());
         Assert.Equal(rows.Count, rows.Select(r => (r.Partition, r.Offset)).Distinct().Count());
         Assert.DoesNotContain(kit.Storage.List("raw"), p => p.EndsWith(LakeLayout.TempSuffix, StringComparison.Ordinal));
+
+        // A second, independent reader: Parquet.Net reads every landed file as ours does, holding the produced values.
+        var independent = await kit.ReadEveryFileWithParquetNetAsync();
+        Assert.Equal(count, independent.Count);
+        Assert.All(independent, LakeTestKit.AssertIsTheProducedListen);
     }
 
     public static TheoryData<LanderCrashPoint, int> CrashCases()
@@ -48,7 +53,7 @@ public sealed class LanderTests
         stop.Cancel();
         await run;
 
-        AssertExactlyOnce(kit, events);
+        await AssertExactlyOnceAsync(kit, events);
         Assert.Equal(events, await TestPostgres.ScalarAsync<long>(kit.ConnectionString, "select sum(row_count)::bigint from lake.files"));
         var files = await TestPostgres.ScalarAsync<long>(kit.ConnectionString, "select count(*) from lake.files");
         Assert.Equal(files, kit.Storage.List("raw").Count());
@@ -75,7 +80,7 @@ public sealed class LanderTests
         Assert.Equal(before + 1, files.Count);
         Assert.Equal(10, files[^1].RowCount);
         Assert.StartsWith("raw/listen_events/year=2024/month=03/day=10/hour=08/part-0-", files[^1].Path);
-        AssertExactlyOnce(kit, 110);
+        await AssertExactlyOnceAsync(kit, 110);
         // The newest event (id 99, at 08:00 + 99% of two hours) minus 5 minutes of lateness; late events never lower it.
         var watermark = await TestPostgres.ScalarAsync<long>(kit.ConnectionString,
             "select (extract(epoch from watermark) * 1000)::bigint from lake.watermarks where topic = 'listen_events' and kafka_partition = 0");
@@ -145,7 +150,7 @@ public sealed class LanderTests
         await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= 12, "events and dead letters");
         stop.Cancel();
         await run;
-        AssertExactlyOnce(kit, 10);
+        await AssertExactlyOnceAsync(kit, 10);
         Assert.Equal(2, await TestPostgres.ScalarAsync<long>(kit.ConnectionString, "select count(*) from serving.dead_letters where reason like '%ts%' or reason like '%malformed%'"));
         Assert.Equal(12, await TestPostgres.ScalarAsync<long>(kit.ConnectionString, $"select next_offset from lake.offsets where consumer_group = '{kit.Group}'"));
     }
@@ -156,7 +161,7 @@ public sealed class LanderTests
         await using var kit = await LakeTestKit.StartAsync(partitions: 4);
         using var stop = new CancellationTokenSource();
         var a = kit.NewLander(clientId: "lander-a");
-        var b = kit.NewLander(clientId: "lander-b");
+        var b = kit.NewLander(clientId: "lander-b", codec: Rhythmic.Parquet.ParquetCodec.None);   // the lake then holds both codecs
         var runA = a.RunAsync(stop.Token);
         var runB = b.RunAsync(stop.Token);
         await LakeTestKit.WaitForAsync(() => Task.FromResult(a.Assigned.Count > 0 && b.Assigned.Count > 0 && a.Assigned.Count + b.Assigned.Count == 16),
@@ -166,7 +171,7 @@ public sealed class LanderTests
         await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= 1_500, "every event");
         stop.Cancel();
         await Task.WhenAll(runA, runB);
-        AssertExactlyOnce(kit, 1_500);
+        await AssertExactlyOnceAsync(kit, 1_500);
         Assert.True(a.EventsCommitted > 0 && b.EventsCommitted > 0, $"a landed {a.EventsCommitted}, b {b.EventsCommitted}");
     }
 }

@@ -13,7 +13,7 @@ public sealed class DuckDbCompatibilityTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>A select list that turns each column into JSON DuckDB renders losslessly.</summary>
-    private static string Projection(ParquetSchema schema) => string.Join(", ", schema.Columns.Select(c => c.Type switch
+    internal static string Projection(ParquetSchema schema) => string.Join(", ", schema.Columns.Select(c => c.Type switch
     {
         ParquetType.Int64 => $"{c.Name}::varchar as {c.Name}",
         ParquetType.TimestampMillis => $"epoch_ms({c.Name})::varchar as {c.Name}",
@@ -22,7 +22,8 @@ public sealed class DuckDbCompatibilityTests : IDisposable
         _ => c.Name,
     }));
 
-    private static object? FromJson(JsonElement e, ParquetType type)
+    /// <summary>A value of <see cref="Projection"/>'s JSON in the shape our reader gives it.</summary>
+    internal static object? FromJson(JsonElement e, ParquetType type)
     {
         if (e.ValueKind == JsonValueKind.Null) return null;
         return type switch
@@ -58,6 +59,7 @@ public sealed class DuckDbCompatibilityTests : IDisposable
         var (result, _) = await DuckDb.QueryAsync($"select {Projection(schema)} from read_parquet('{path}') order by file_row_number");
         var actual = result.Select(r => schema.Columns.Select(c => FromJson(r.GetProperty(c.Name), c.Type)).ToArray()).ToList();
         SampleTables.AssertSame(rows, actual);
+        await ParquetNetReader.AssertReadsAsync(path, schema, rows);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class ParquetPropertyTests
         select new Case(columns, rows, codec, encoding, pageRows, groupRows);
 
     [Fact]
-    public void Random_rows_round_trip_through_writer_and_reader()
+    public void Random_rows_round_trip_through_writer_and_reader_and_read_the_same_in_Parquet_Net()
     {
         Prop.ForAll(Cases.ToArbitrary(), c =>
         {
@@ -63,6 +63,7 @@ public sealed class ParquetPropertyTests
                 for (var r = 0; r < cols[0].Count; r++) actual.Add(cols.Select(x => x.GetValue(r)).ToArray());
             }
             SampleTables.AssertSame(c.Rows, actual);
+            ParquetNetReader.AssertReads(ms.ToArray(), schema, c.Rows);
         }).QuickCheckThrowOnFailure();
     }
 }

@@ -21,7 +21,7 @@ public sealed class ParquetRoundTripTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Every_type_encoding_codec_and_null_pattern_reads_back_as_written(string pattern, ParquetCodec codec, ValueEncoding encoding, bool repetitive)
+    public async Task Every_type_encoding_codec_and_null_pattern_reads_back_as_written_by_us_and_by_Parquet_Net(string pattern, ParquetCodec codec, ValueEncoding encoding, bool repetitive)
     {
         var schema = SampleTables.Schema(optional: pattern != "none");
         var rows = SampleTables.Rows(schema, 1_000, pattern, repetitive);
@@ -31,6 +31,24 @@ public sealed class ParquetRoundTripTests : IDisposable
         using var reader = ParquetReader.Open(path);
         Assert.Equal(3, reader.RowGroupCount);
         Assert.Equal(schema.Columns, reader.Schema.Columns);
+        await ParquetNetReader.AssertReadsAsync(path, schema, rows);
+        Assert.Equal([400L, 400L, 200L], (await ParquetNetReader.ReadAsync(path)).RowGroupRows);
+    }
+
+    [Fact]
+    public async Task The_Parquet_Net_check_notices_a_value_or_a_null_that_differs()
+    {
+        var schema = SampleTables.Schema(optional: true);
+        var rows = SampleTables.Rows(schema, 50, "sparse", repetitive: true);
+        var path = Path.Combine(_dir, "n.parquet");
+        SampleTables.Write(path, schema, rows, new ParquetWriterOptions(), 20);
+        await ParquetNetReader.AssertReadsAsync(path, schema, rows);
+        var changed = rows.Select(r => r.ToArray()).ToArray();
+        changed[41][4] = "Björk!";
+        await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => ParquetNetReader.AssertReadsAsync(path, schema, changed));
+        changed = rows.Select(r => r.ToArray()).ToArray();
+        changed[3][5] = 0L;   // row 3 is null in the sparse pattern
+        await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => ParquetNetReader.AssertReadsAsync(path, schema, changed));
     }
 
     [Fact]
@@ -45,7 +63,7 @@ public sealed class ParquetRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void Statistics_record_min_max_and_nulls_and_let_readers_skip_row_groups()
+    public async Task Statistics_record_min_max_and_nulls_and_let_readers_skip_row_groups()
     {
         var schema = new ParquetSchema([new("ts", ParquetType.TimestampMillis), new("city", ParquetType.String, Optional: true)]);
         var path = Path.Combine(_dir, "s.parquet");
@@ -70,10 +88,13 @@ public sealed class ParquetRoundTripTests : IDisposable
         Assert.Equal([1, 2], reader.RowGroupsOverlapping("ts", 1_050L, 2_010L));
         Assert.Equal([3], reader.RowGroupsOverlapping("city", "city35", null));
         Assert.Empty(reader.RowGroupsOverlapping("ts", 5_000L, null));
+        // Parquet.Net decodes the same statistics from the footer.
+        Assert.Equal((0L, (object)2_000L, (object)2_099L), await ParquetNetReader.StatisticsAsync(path, 2, "ts"));
+        Assert.Equal((10L, (object)"city21", (object)"city29"), await ParquetNetReader.StatisticsAsync(path, 2, "city"));
     }
 
     [Fact]
-    public void Special_doubles_and_extreme_integers_survive()
+    public async Task Special_doubles_and_extreme_integers_survive()
     {
         var schema = new ParquetSchema([new("d", ParquetType.Double), new("l", ParquetType.Int64), new("i", ParquetType.Int32)]);
         double[] doubles = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0, 0.0, double.Epsilon, double.MaxValue];
@@ -83,6 +104,7 @@ public sealed class ParquetRoundTripTests : IDisposable
             var path = Path.Combine(_dir, $"x{encoding}.parquet");
             SampleTables.Write(path, schema, rows, new ParquetWriterOptions { Encoding = encoding }, 100);
             SampleTables.AssertSame(rows, SampleTables.ReadAll(path));
+            await ParquetNetReader.AssertReadsAsync(path, schema, rows);
             using var reader = ParquetReader.Open(path);
             var s = reader.GetRowGroup(0).Statistics[0];
             Assert.Equal(double.NegativeInfinity, s.Min);
@@ -91,10 +113,12 @@ public sealed class ParquetRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void A_file_without_row_groups_is_valid_and_empty()
+    public async Task A_file_without_row_groups_is_valid_and_empty()
     {
         var path = Path.Combine(_dir, "empty.parquet");
         new ParquetWriter(File.Create(path), SampleTables.Schema(optional: true)).Dispose();
+        await ParquetNetReader.AssertReadsAsync(path, SampleTables.Schema(optional: true), []);
+        Assert.Empty((await ParquetNetReader.ReadAsync(path)).RowGroupRows);
         using var reader = ParquetReader.Open(path);
         Assert.Equal(0, reader.RowCount);
         Assert.Equal(0, reader.RowGroupCount);
