@@ -19,7 +19,8 @@ namespace Rhythmic.Cli.Tests;
 /// </summary>
 public sealed partial class CrashSoakTests(ITestOutputHelper output)
 {
-    private const int Partitions = 16;      // ~2 MB of page views per partition: well inside the embedded Kafka's ~5 MB
+    private const int Partitions = 4;       // the platform's default: ~8 MB of page views per partition, past upstream librdkafka's 5 MB
+    private const int RetentionMB = 256;    // Kafka:EmbeddedRetentionMB: the soak needs the patched mock to keep every event
     private const int KillsEach = 3;
     /// <summary>Seeds the kill moments; RHYTHMIC_SOAK_SEED=n soaks other moments (the outcome must not change).</summary>
     private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("RHYTHMIC_SOAK_SEED"), out var s) ? s : 15;
@@ -109,6 +110,7 @@ public sealed partial class CrashSoakTests(ITestOutputHelper output)
             ["RHYTHMIC_HOME"] = home,
             ["RHYTHMIC__POSTGRES__CONNECTIONSTRING"] = cs,
             ["RHYTHMIC__KAFKA__PARTITIONS"] = Partitions.ToString(CultureInfo.InvariantCulture),
+            ["RHYTHMIC__KAFKA__EMBEDDEDRETENTIONMB"] = RetentionMB.ToString(CultureInfo.InvariantCulture),
             ["RHYTHMIC__LAKE__ROOT"] = lake,
             // Small, frequent checkpoints: many files and commits for a kill to fall between.
             ["RHYTHMIC__LANDER__ROLLSECONDS"] = "1",
