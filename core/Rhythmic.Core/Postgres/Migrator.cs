@@ -76,7 +76,9 @@ public sealed class Migrator(string connectionString, ILogger? logger = null)
         }
         finally
         {
-            await Exec(conn, null, $"select pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+            // A broken connection has lost its session lock already; unlocking it would only hide why it broke.
+            if (conn.State == System.Data.ConnectionState.Open)
+                await Exec(conn, null, $"select pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
         }
     }
 
