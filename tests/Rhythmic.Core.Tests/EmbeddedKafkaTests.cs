@@ -30,7 +30,7 @@ public sealed class EmbeddedKafkaTests
         Assert.Equal(sent.Order(), received.Order());
 
         // The group committed: a second member of the same group starts after everything.
-        using var again = new ConsumerBuilder<byte[], byte[]>(KafkaClients.Consumer(cluster.BootstrapServers, group, "again")).Build();
+        using var again = new ConsumerBuilder<byte[], byte[]>(TestKafka.ReadFromStart(KafkaClients.Consumer(cluster.BootstrapServers, group, "again"))).Build();
         again.Subscribe(Topic);
         var assigned = DateTime.UtcNow;
         ConsumeResult<byte[], byte[]>? extra = null;
@@ -85,7 +85,7 @@ public sealed class EmbeddedKafkaTests
     /// <summary>Consumes until <paramref name="expected"/> messages arrived, committing as it goes.</summary>
     private static List<string> ConsumeAll(MockCluster cluster, string group, int expected)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClients.Consumer(cluster.BootstrapServers, group, "c")).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(TestKafka.ReadFromStart(KafkaClients.Consumer(cluster.BootstrapServers, group, "c"))).Build();
         consumer.Subscribe(Topic);
         var received = new List<string>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
