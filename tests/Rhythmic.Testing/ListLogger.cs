@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Rhythmic.Testing;
 
-/// <summary>A logger that keeps every entry (level, rendered message, structured values) for a test to look at.</summary>
+/// <summary>A logger that keeps every entry (time, level, rendered message, structured values) for a test to look at.</summary>
 public sealed class ListLogger : ILogger
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
@@ -19,9 +19,9 @@ public sealed class ListLogger : ILogger
         var values = state is IReadOnlyList<KeyValuePair<string, object?>> pairs
             ? pairs.Where(p => p.Key != "{OriginalFormat}").ToDictionary(p => p.Key, p => p.Value)
             : [];
-        _entries.Enqueue(new LogEntry(logLevel, formatter(state, exception), values));
+        _entries.Enqueue(new LogEntry(DateTime.UtcNow, logLevel, formatter(state, exception), values));
     }
 }
 
 /// <summary>One entry of a <see cref="ListLogger"/>.</summary>
-public sealed record LogEntry(LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values);
+public sealed record LogEntry(DateTime At, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values);
