@@ -37,7 +37,9 @@ public sealed class ConsumerGapsTests
     {
         var metrics = new Observability.MetricsRegistry();
         var log = new Testing.ListLogger();
-        new ConsumerGapReporter(metrics, "g", log).Recorded([new OffsetGap(T, 3, 10, 19, GapKind.OffsetReset), new OffsetGap(T, 4, 0, 4, GapKind.BeforeFirstRead)]);
+        var reporter = new ConsumerGapReporter(metrics, "g", log, [T, "auth_events"]);
+        Assert.Contains("rhythmic_consumer_gaps_total{group=\"g\",topic=\"auth_events\"} 0", metrics.Render());   // "no gap" shows before any
+        reporter.Recorded([new OffsetGap(T, 3, 10, 19, GapKind.OffsetReset), new OffsetGap(T, 4, 0, 4, GapKind.BeforeFirstRead)]);
 
         Assert.Equal(2, metrics.Counter("rhythmic_consumer_gaps_total", "", ("group", "g"), ("topic", T)).Value);
         Assert.Equal(15, metrics.Counter("rhythmic_consumer_missing_messages_total", "", ("group", "g"), ("topic", T)).Value);

@@ -31,7 +31,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private readonly Dictionary<(string Topic, int Partition, long Hour), PendingFile> _open = [];
     private readonly List<DeadLetter> _deadLetters = [];
     private readonly List<OffsetGap> _gaps = [];
-    private readonly ConsumerGapReporter _gapReporter = new(MetricsRegistry.Default, options.ConsumerGroup, logger);
+    private readonly ConsumerGapReporter _gapReporter = new(MetricsRegistry.Default, options.ConsumerGroup, logger, options.Topics);
     private readonly ConcurrentDictionary<(string Topic, int Partition), bool> _assigned = new();
     private long _bufferedBytes;
     private long _dirtySinceTicks;
@@ -246,7 +246,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     /// </summary>
     private long Resume(IConsumer<byte[]?, byte[]?> consumer, TopicPartition tp, PartitionState state)
     {
-        var expected = Math.Max(0, state.Stored);
+        var expected = state.Stored >= 0 ? state.Stored : ConsumerGaps.FirstOffset;
         var (logStart, logEnd) = ConsumerGaps.LogBounds(consumer, tp, logger);
         var resume = ConsumerGaps.Resume(tp.Topic, tp.Partition.Value, expected, logStart, logEnd, state.Stored < 0 ? GapKind.BeforeFirstRead : GapKind.LogStartPassed);
         state.Next = expected;

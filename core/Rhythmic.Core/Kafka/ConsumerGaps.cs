@@ -38,6 +38,16 @@ public readonly record struct ResumePoint(long Offset, OffsetGap? Gap, bool Beyo
 /// </summary>
 public static class ConsumerGaps
 {
+    /// <summary>
+    /// The offset a group that stored none expects first. Kafka numbers a partition from 0, so a log starting later
+    /// deleted messages the group never read: a gap (<see cref="GapKind.BeforeFirstRead"/>). That holds after an embedded
+    /// Kafka restart too: EmbeddedKafka.ForgetStoredOffsetsAsync forgets the offsets of the old cluster, and the new one
+    /// numbers from 0 again, so nothing is recorded unless the new cluster already deleted messages before the consumers
+    /// got to them (then they are lost indeed). On a real cluster a new group pointed at a long-retained topic records
+    /// everything retention deleted before it started: also true, and the <c>how</c> says it was before its first read.
+    /// </summary>
+    public const long FirstOffset = 0;
+
     /// <summary>The insert of a group's gaps into <c>ops.consumer_gaps</c> (parameters: group, topics[], partitions[], firsts[], lasts[], hows[]).</summary>
     public static string RecordSql { get; } = SqlResources.Read(typeof(ConsumerGaps).Assembly, "core/record_consumer_gaps.sql");
 
@@ -97,19 +107,38 @@ public static class ConsumerGaps
 }
 
 /// <summary>Logs and counts the gaps a consumer group recorded (after their transaction committed, so each once).</summary>
-public sealed class ConsumerGapReporter(MetricsRegistry registry, string group, ILogger log)
+public sealed class ConsumerGapReporter
 {
+    private readonly MetricsRegistry _registry;
+    private readonly string _group;
+    private readonly ILogger _log;
+
+    /// <summary>A reporter for <paramref name="group"/>, whose series start at 0 for each of <paramref name="topics"/> (so "no gap" shows).</summary>
+    public ConsumerGapReporter(MetricsRegistry registry, string group, ILogger log, IEnumerable<string> topics)
+    {
+        (_registry, _group, _log) = (registry, group, log);
+        foreach (var topic in topics)
+        {
+            Gaps(topic);
+            Missing(topic);
+        }
+    }
+
     /// <summary>Reports gaps just committed to <c>ops.consumer_gaps</c>.</summary>
     public void Recorded(IEnumerable<OffsetGap> gaps)
     {
         foreach (var g in gaps)
         {
-            registry.Counter("rhythmic_consumer_gaps_total", "Ranges of Kafka offsets a consumer group never read (ops.consumer_gaps).",
-                ("group", group), ("topic", g.Topic)).Inc();
-            registry.Counter("rhythmic_consumer_missing_messages_total", "Kafka messages a consumer group never read (deleted before it got there, or skipped).",
-                ("group", group), ("topic", g.Topic)).Inc(g.MissingCount);
-            log.LogError("Gap in {Topic}[{Partition}] for group {Group}: offsets {FirstMissing}..{LastMissing} ({Missing} message(s)) were never read ({How}); recorded in ops.consumer_gaps",
-                g.Topic, g.Partition, group, g.FirstMissing, g.LastMissing, g.MissingCount, g.How);
+            Gaps(g.Topic).Inc();
+            Missing(g.Topic).Inc(g.MissingCount);
+            _log.LogError("Gap in {Topic}[{Partition}] for group {Group}: offsets {FirstMissing}..{LastMissing} ({Missing} message(s)) were never read ({How}); recorded in ops.consumer_gaps",
+                g.Topic, g.Partition, _group, g.FirstMissing, g.LastMissing, g.MissingCount, g.How);
         }
     }
+
+    private Counter Gaps(string topic) => _registry.Counter("rhythmic_consumer_gaps_total",
+        "Ranges of Kafka offsets a consumer group never read (ops.consumer_gaps).", ("group", _group), ("topic", topic));
+
+    private Counter Missing(string topic) => _registry.Counter("rhythmic_consumer_missing_messages_total",
+        "Kafka messages a consumer group never read (deleted before it got there, or skipped).", ("group", _group), ("topic", topic));
 }

@@ -46,7 +46,7 @@ public sealed class SpeedConsumer
         _clientId = clientId ?? $"rhythmic-speed-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
         _processor = new SpeedProcessor(settings);
         _metrics = new SpeedMetrics(metrics ?? MetricsRegistry.Default, settings.ConsumerGroup);
-        _gaps = new ConsumerGapReporter(metrics ?? MetricsRegistry.Default, settings.ConsumerGroup, logger);
+        _gaps = new ConsumerGapReporter(metrics ?? MetricsRegistry.Default, settings.ConsumerGroup, logger, Topics.All);
     }
 
     /// <summary>Flushes committed by this instance.</summary>
@@ -133,7 +133,7 @@ public sealed class SpeedConsumer
     /// </summary>
     private long Resume(IConsumer<Ignore, byte[]> consumer, TopicPartition tp, Checkpoint? checkpoint)
     {
-        var expected = checkpoint?.NextOffset ?? 0;
+        var expected = checkpoint?.NextOffset ?? ConsumerGaps.FirstOffset;
         var (logStart, logEnd) = ConsumerGaps.LogBounds(consumer, tp, _log);
         var resume = ConsumerGaps.Resume(tp.Topic, tp.Partition.Value, expected, logStart, logEnd, checkpoint is null ? GapKind.BeforeFirstRead : GapKind.LogStartPassed);
         if (resume.BeyondLogEnd)
