@@ -75,6 +75,24 @@ public sealed class SpeedGapTests
         AssertLoggedAndCounted(h, first: 0, last: logStart - 1);
     }
 
+    [Fact]
+    public async Task A_stored_offset_beyond_the_log_end_is_an_error_and_the_log_is_read_from_its_start_without_a_gap()
+    {
+        await using var h = await SpeedHarness.StartAsync(partitions: 1);
+        // As after an embedded Kafka restart whose old offsets were not forgotten: the new log numbers from 0 again.
+        await TestPostgres.ExecAsync(h.ConnectionString,
+            $"insert into serving.speed_offsets (consumer_group, topic, partition, next_offset, max_event_ts) values ('{h.Settings.ConsumerGroup}', '{Topics.Listen}', 0, 5000, 0)");
+        var events = PaddedListens(100, seed: 24);
+        h.Produce(events);
+
+        h.StartConsumer();
+        await h.WaitForAllAsync();
+
+        await Expected.AssertServingTablesAsync(h, events);
+        Assert.Empty(await GapsAsync(h));
+        Assert.Contains(h.Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("beyond its log's end", StringComparison.Ordinal));
+    }
+
     private static Task<List<string>> GapsAsync(SpeedHarness h)
         => h.RowsAsync($"select topic, partition, first_missing_offset, last_missing_offset, missing_count, how from ops.consumer_gaps where consumer_group = '{h.Settings.ConsumerGroup}'");
 

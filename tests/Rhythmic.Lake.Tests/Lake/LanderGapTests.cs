@@ -69,6 +69,28 @@ public sealed class LanderGapTests
         AssertLoggedAndCounted(kit, first: 0, last: logStart - 1);
     }
 
+    [Fact]
+    public async Task A_stored_offset_beyond_the_log_end_is_an_error_and_the_log_lands_from_its_start_without_a_gap()
+    {
+        await using var kit = await LakeTestKit.StartAsync(partitions: 1);
+        // As after an embedded Kafka restart whose old offsets were not forgotten: the new log numbers from 0 again.
+        await TestPostgres.ExecAsync(kit.ConnectionString,
+            $"insert into lake.offsets (consumer_group, topic, kafka_partition, next_offset) values ('{kit.Group}', '{Topics.Listen}', 0, 5000)");
+        kit.ProduceListens(0, 10);
+
+        using (var stop = new CancellationTokenSource())
+        {
+            var run = kit.NewLander().RunAsync(stop.Token);
+            await LakeTestKit.WaitForAsync(async () => run.IsCompleted || await kit.AccountedAsync() >= 10, "the log to land again");
+            stop.Cancel();
+            await run;
+        }
+
+        AssertLandedOnce(kit, 0, 10);
+        Assert.Empty(await GapsAsync(kit));
+        Assert.Contains(kit.Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("beyond its log's end", StringComparison.Ordinal));
+    }
+
     /// <summary>Runs a lander until the listen partition's stored offset reaches <paramref name="next"/>, then stops it.</summary>
     private static async Task LandUntilAsync(LakeTestKit kit, long next)
     {
