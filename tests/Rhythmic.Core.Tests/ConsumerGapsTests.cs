@@ -36,7 +36,7 @@ public sealed class ConsumerGapsTests
     public void Gaps_are_logged_with_their_bounds_and_counted_per_group_and_topic()
     {
         var metrics = new Observability.MetricsRegistry();
-        var log = new Testing.ListLogger();
+        var log = new Testing.CapturingLogger();
         var reporter = new ConsumerGapReporter(metrics, "g", log, [T, "auth_events"]);
         Assert.Contains("rhythmic_consumer_gaps_total{group=\"g\",topic=\"auth_events\"} 0", metrics.Render());   // "no gap" shows before any
         reporter.Recorded([new OffsetGap(T, 3, 10, 19, GapKind.OffsetReset), new OffsetGap(T, 4, 0, 4, GapKind.BeforeFirstRead)]);

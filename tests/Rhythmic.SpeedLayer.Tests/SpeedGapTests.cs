@@ -11,7 +11,8 @@ namespace Rhythmic.SpeedLayer.Tests;
 /// </summary>
 public sealed class SpeedGapTests
 {
-    // ~2 KB listens: 4,000 of them are ~8 MB, past the ~5 MB the mock cluster keeps of a partition.
+    // ~2 KB listens: 4,000 of them are ~8 MB, past the ~5 MB librdkafka 2.15.1's mock cluster keeps of a partition (a
+    // mock with a configurable retention must be started with about that much for these tests: they rely on deletion).
     private static List<TestEvent> PaddedListens(int count, int seed)
         => TestEvents.Stream(count * 3, minutes: 10, seed: seed).Where(e => e.Topic == Topics.Listen).Take(count)
             .Select(e => e with { UserAgent = "Mozilla/5.0 " + new string('x', 2000) }).ToList();

@@ -21,7 +21,7 @@ internal sealed class SpeedHarness : IAsyncDisposable
     /// <summary>The metrics of the harness's consumers.</summary>
     public Rhythmic.Core.Observability.MetricsRegistry Metrics { get; } = new();
     /// <summary>What the harness's consumers logged.</summary>
-    public ListLogger Log { get; } = new();
+    public CapturingLogger Log { get; } = new();
     /// <summary>Messages handed to the producer so far (read it with Volatile.Read from other threads).</summary>
     public int ProducedCount;
     public int Produced => Volatile.Read(ref ProducedCount);

@@ -22,7 +22,7 @@ internal sealed class LakeTestKit : IAsyncDisposable
     public LakeManifest Manifest { get; }
     public string Group { get; } = TestKafka.NewGroup("lander");
     /// <summary>What the kit's landers logged.</summary>
-    public ListLogger Log { get; } = new();
+    public CapturingLogger Log { get; } = new();
     private readonly IProducer<byte[], byte[]> _producer;
 
     private LakeTestKit(MockCluster cluster, string cs)

@@ -12,7 +12,9 @@ namespace Rhythmic.Lake.Tests.Lake;
 /// </summary>
 public sealed class LanderGapTests
 {
-    private const int Pad = 2000;   // ~2.4 KB listens: 3,500 of them are ~8 MB, past the ~5 MB the mock keeps
+    // ~2.4 KB listens: 3,500 of them are ~8 MB, past the ~5 MB librdkafka 2.15.1's mock cluster keeps of a partition (a
+    // mock with a configurable retention must be started with about that much for these tests: they rely on deletion).
+    private const int Pad = 2000;
 
     [Fact]
     public async Task Messages_deleted_before_a_new_group_first_read_are_one_recorded_gap_and_the_rest_lands()

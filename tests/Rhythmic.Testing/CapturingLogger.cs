@@ -3,13 +3,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Rhythmic.Testing;
 
-/// <summary>A logger that keeps every entry (time, level, rendered message, structured values) for a test to look at.</summary>
-public sealed class ListLogger : ILogger
+/// <summary>A logger that keeps every entry with its structured values (time, level, rendered message, template values), for tests that check what a log line says.</summary>
+public sealed class CapturingLogger : ILogger
 {
-    private readonly ConcurrentQueue<LogEntry> _entries = new();
+    private readonly ConcurrentQueue<CapturedLog> _entries = new();
 
     /// <summary>Everything logged so far, in order.</summary>
-    public IReadOnlyList<LogEntry> Entries => [.. _entries];
+    public IReadOnlyList<CapturedLog> Entries => [.. _entries];
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
     public bool IsEnabled(LogLevel logLevel) => true;
@@ -19,9 +19,9 @@ public sealed class ListLogger : ILogger
         var values = state is IReadOnlyList<KeyValuePair<string, object?>> pairs
             ? pairs.Where(p => p.Key != "{OriginalFormat}").ToDictionary(p => p.Key, p => p.Value)
             : [];
-        _entries.Enqueue(new LogEntry(DateTime.UtcNow, logLevel, formatter(state, exception), values));
+        _entries.Enqueue(new CapturedLog(DateTime.UtcNow, logLevel, formatter(state, exception), values));
     }
 }
 
-/// <summary>One entry of a <see cref="ListLogger"/>.</summary>
-public sealed record LogEntry(DateTime At, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values);
+/// <summary>One entry of a <see cref="CapturingLogger"/>.</summary>
+public sealed record CapturedLog(DateTime At, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values);
