@@ -65,6 +65,7 @@ public sealed class SpeedProcessor
     {
         var next = start ?? stored?.NextOffset ?? PartitionProgress.None;
         _partitions[(topic, partition)] = new PartitionState(stored?.NextOffset ?? PartitionProgress.None, stored?.MaxEventTs ?? long.MinValue) { Next = next, Start = next };
+        _gaps.RemoveAll(g => g.Topic == topic && g.Partition == partition); // found before from older state: found again if still there
         _lastTopic = null;
     }
 
@@ -98,6 +99,7 @@ public sealed class SpeedProcessor
     public void Remove(string topic, int partition)
     {
         _partitions.Remove((topic, partition));
+        _gaps.RemoveAll(g => g.Topic == topic && g.Partition == partition);
         _lastTopic = null;
     }
 

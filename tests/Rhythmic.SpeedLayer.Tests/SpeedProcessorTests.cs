@@ -98,6 +98,9 @@ public sealed class SpeedProcessorTests
         var progress = Assert.Single(p.TakeBatch()!.Progress);
         Assert.Equal(new PartitionProgress(Topics.Listen, 0, PartitionProgress.None, 100, long.MinValue), progress);
         Assert.Throws<InvalidOperationException>(() => p.RecordGap(new OffsetGap(Topics.Listen, 0, 50, 60, GapKind.OffsetReset)));
+
+        p.Assign(Topics.Listen, 0, null, start: 0);   // taken over again (a retried rewind): the gap is found again, not kept twice
+        Assert.Empty(p.PendingGaps);
     }
 
     [Fact]

@@ -250,6 +250,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         var (logStart, logEnd) = ConsumerGaps.LogBounds(consumer, tp, logger);
         var resume = ConsumerGaps.Resume(tp.Topic, tp.Partition.Value, expected, logStart, logEnd, state.Stored < 0 ? GapKind.BeforeFirstRead : GapKind.LogStartPassed);
         state.Next = expected;
+        _gaps.RemoveAll(g => g.Topic == tp.Topic && g.Partition == tp.Partition.Value); // from an earlier ownership: found again if still there
         if (resume.Gap is { } gap) RecordGap(state, gap);
         else if (resume.BeyondLogEnd)
         {
