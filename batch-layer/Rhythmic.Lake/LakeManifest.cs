@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Rhythmic.Core;
+using Rhythmic.Core.Kafka;
 
 namespace Rhythmic.Lake;
 
@@ -25,7 +26,9 @@ internal sealed class LakeCommit
     public List<OffsetAdvance> Offsets { get; } = [];
     public List<WatermarkAdvance> Watermarks { get; } = [];
     public List<DeadLetter> DeadLetters { get; } = [];
-    public bool IsEmpty => Files.Count == 0 && Offsets.Count == 0 && Watermarks.Count == 0 && DeadLetters.Count == 0;
+    /// <summary>Offset ranges the commit's offset advances step over unread (ops.consumer_gaps).</summary>
+    public List<OffsetGap> Gaps { get; } = [];
+    public bool IsEmpty => Files.Count == 0 && Offsets.Count == 0 && Watermarks.Count == 0 && DeadLetters.Count == 0 && Gaps.Count == 0;
 }
 
 /// <summary>A lander tried to move offsets another lander had moved: it no longer owns the partition.</summary>
@@ -89,7 +92,7 @@ public sealed class LakeManifest(string connectionString)
         return await cmd.ExecuteScalarAsync(ct) is DateTime t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
     }
 
-    /// <summary>Commits files, offsets, watermarks and dead letters in one transaction; fenced on the offsets.</summary>
+    /// <summary>Commits files, offsets, watermarks, dead letters and gaps in one transaction; fenced on the offsets.</summary>
     internal async Task CommitAsync(string group, LakeCommit commit, CancellationToken ct = default)
     {
         if (commit.IsEmpty) return;
@@ -137,7 +140,22 @@ public sealed class LakeManifest(string connectionString)
             };
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        if (commit.Gaps.Count > 0) await RecordGapsAsync(conn, tx, group, commit.Gaps, ct);
         await tx.CommitAsync(ct);
+    }
+
+    private static async Task RecordGapsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string group, List<OffsetGap> gaps, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(ConsumerGaps.RecordSql, conn, tx)
+        {
+            Parameters =
+            {
+                new() { Value = group }, new() { Value = gaps.Select(g => g.Topic).ToArray() }, new() { Value = gaps.Select(g => g.Partition).ToArray() },
+                new() { Value = gaps.Select(g => g.FirstMissing).ToArray() }, new() { Value = gaps.Select(g => g.LastMissing).ToArray() },
+                new() { Value = gaps.Select(g => g.How).ToArray() },
+            },
+        };
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)

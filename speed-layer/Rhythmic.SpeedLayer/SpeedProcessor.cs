@@ -1,5 +1,6 @@
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
+using Rhythmic.Core.Kafka;
 using Rhythmic.SpeedLayer.Aggregation;
 using Rhythmic.SpeedLayer.Store;
 
@@ -8,7 +9,8 @@ namespace Rhythmic.SpeedLayer;
 /// <summary>
 /// The speed layer's logic between Kafka and the store, without either: parses each message, applies the partition's
 /// watermark (newest event time seen in the partition minus the allowed lateness), counts on-time events into their
-/// minute, late ones into late events, bad ones into dead letters, and tracks each partition's next offset.
+/// minute, late ones into late events, bad ones into dead letters, and tracks each partition's next offset; a message
+/// beyond that offset, or a range the consumer found deleted from the log, is a gap committed with the batch.
 /// Watermarks are per partition and stored with the offsets, so the outcome does not depend on how partitions are
 /// spread over instances or on restarts. Single-threaded.
 /// </summary>
@@ -23,6 +25,7 @@ public sealed class SpeedProcessor
     private readonly long _latenessMs;
     private readonly Dictionary<(string, int), PartitionState> _partitions = [];
     private readonly List<DeadLetter> _deadLetters = [];
+    private readonly List<OffsetGap> _gaps = [];
     private readonly TimeProvider _clock;
     private string? _lastTopic;
     private int _lastPartition;
@@ -48,20 +51,55 @@ public sealed class SpeedProcessor
     /// <summary>Dead letters gathered since the last commit.</summary>
     public IReadOnlyList<DeadLetter> PendingDeadLetters => _deadLetters;
 
+    /// <summary>Gaps found since the last commit.</summary>
+    public IReadOnlyList<OffsetGap> PendingGaps => _gaps;
+
     /// <summary>The partitions this processor owns.</summary>
     public IEnumerable<(string Topic, int Partition)> Partitions => _partitions.Keys;
 
-    /// <summary>Takes ownership of a partition from its stored checkpoint (null: nothing stored, start from the beginning).</summary>
-    public void Assign(string topic, int partition, Checkpoint? stored)
+    /// <summary>
+    /// Takes ownership of a partition from its stored checkpoint (null: nothing stored), to be read from
+    /// <paramref name="start"/> (by default the stored offset; with neither, the first offset read is taken as expected).
+    /// </summary>
+    public void Assign(string topic, int partition, Checkpoint? stored, long? start = null)
     {
-        _partitions[(topic, partition)] = new PartitionState(stored?.NextOffset ?? PartitionProgress.None, stored?.MaxEventTs ?? long.MinValue);
+        var next = start ?? stored?.NextOffset ?? PartitionProgress.None;
+        _partitions[(topic, partition)] = new PartitionState(stored?.NextOffset ?? PartitionProgress.None, stored?.MaxEventTs ?? long.MinValue) { Next = next, Start = next };
+        _gaps.RemoveAll(g => g.Topic == topic && g.Partition == partition); // found before from older state: found again if still there
         _lastTopic = null;
+    }
+
+    /// <summary>
+    /// Records that offsets [gap.FirstMissing, gap.LastMissing] of an owned partition will never be read, which must
+    /// start at the partition's next offset (or at any offset when none is known yet): the partition's progress moves past
+    /// it and the gap is committed with the next batch, so a flush that fails forgets both and they are found again.
+    /// </summary>
+    public void RecordGap(OffsetGap gap)
+    {
+        if (!_partitions.TryGetValue((gap.Topic, gap.Partition), out var state)) return;
+        if (state.Next != PartitionProgress.None && gap.FirstMissing != state.Next)
+            throw new InvalidOperationException($"A gap of {gap.Topic}[{gap.Partition}] must start at its next offset {state.Next}, not {gap.FirstMissing}.");
+        _gaps.Add(gap);
+        state.Next = gap.LastMissing + 1;
+        state.Dirty = true;
+    }
+
+    /// <summary>
+    /// Moves an owned partition's next offset to <paramref name="offset"/>, even backwards (its log was recreated or
+    /// truncated under the consumer); the move is committed with the next batch.
+    /// </summary>
+    public void MoveTo(string topic, int partition, long offset)
+    {
+        if (!_partitions.TryGetValue((topic, partition), out var state)) return;
+        state.Next = offset;
+        state.Dirty = true;
     }
 
     /// <summary>Gives up a partition (after its progress was committed or discarded).</summary>
     public void Remove(string topic, int partition)
     {
         _partitions.Remove((topic, partition));
+        _gaps.RemoveAll(g => g.Topic == topic && g.Partition == partition);
         _lastTopic = null;
     }
 
@@ -82,7 +120,11 @@ public sealed class SpeedProcessor
             if (!_partitions.TryGetValue((topic, partition), out state)) return false;
             (_lastTopic, _lastPartition, _lastState) = (topic, partition, state); // runs of one partition skip the lookup
         }
-        if (state.Next != PartitionProgress.None && offset < state.Next) return false;
+        if (offset != state.Next && state.Next != PartitionProgress.None)
+        {
+            if (offset < state.Next) return false;
+            RecordGap(ConsumerGaps.Jump(topic, partition, state.Next, offset)!); // rare: the hot path pays one compare
+        }
         // The fast path parses without allocating; anything it declines (bad or merely unusual) takes the general path.
         if (_parser.TryParseFields(topic, value, ref _fields))
         {
@@ -117,7 +159,7 @@ public sealed class SpeedProcessor
             if (s.Dirty) progress.Add(new PartitionProgress(topic, partition, s.CommittedNext, s.Next, s.MaxTs));
         if (progress.Count == 0) return null;
         progress.Sort((a, b) => (a.Topic, a.Partition).CompareTo((b.Topic, b.Partition)));
-        return new SpeedBatch(Pending, _deadLetters, progress);
+        return new SpeedBatch(Pending, _deadLetters, progress) { Gaps = _gaps };
     }
 
     /// <summary>Marks the pending batch as stored: its progress becomes the partitions' committed state.</summary>
@@ -137,7 +179,7 @@ public sealed class SpeedProcessor
     {
         foreach (var s in _partitions.Values)
         {
-            s.Next = s.CommittedNext;
+            s.Next = s.CommittedNext == PartitionProgress.None ? s.Start : s.CommittedNext;
             s.MaxTs = s.CommittedMaxTs;
             s.Dirty = false;
         }
@@ -148,6 +190,7 @@ public sealed class SpeedProcessor
     {
         Pending.Clear();
         _deadLetters.Clear();
+        _gaps.Clear();
         PendingMessages = 0;
     }
 
@@ -161,6 +204,7 @@ public sealed class SpeedProcessor
     {
         public long CommittedNext = committedNext;
         public long CommittedMaxTs = committedMaxTs;
+        public long Start = committedNext;     // where reading began, for Discard when nothing was committed yet
         public long Next = committedNext;
         public long MaxTs = committedMaxTs;
         public bool Dirty;

@@ -30,7 +30,7 @@ public sealed class EmbeddedKafkaTests
         Assert.Equal(sent.Order(), received.Order());
 
         // The group committed: a second member of the same group starts after everything.
-        using var again = new ConsumerBuilder<byte[], byte[]>(KafkaClients.Consumer(cluster.BootstrapServers, group, "again")).Build();
+        using var again = new ConsumerBuilder<byte[], byte[]>(TestKafka.ReadFromStart(KafkaClients.Consumer(cluster.BootstrapServers, group, "again"))).Build();
         again.Subscribe(Topic);
         var assigned = DateTime.UtcNow;
         ConsumeResult<byte[], byte[]>? extra = null;
@@ -85,7 +85,7 @@ public sealed class EmbeddedKafkaTests
     /// <summary>Consumes until <paramref name="expected"/> messages arrived, committing as it goes.</summary>
     private static List<string> ConsumeAll(MockCluster cluster, string group, int expected)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClients.Consumer(cluster.BootstrapServers, group, "c")).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(TestKafka.ReadFromStart(KafkaClients.Consumer(cluster.BootstrapServers, group, "c"))).Build();
         consumer.Subscribe(Topic);
         var received = new List<string>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -123,5 +123,26 @@ public sealed class EmbeddedKafkaRestartTests
         Assert.Equal(0, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from serving.speed_offsets where consumer_group = 'rhythmic-speed'"));
         Assert.Equal(0, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from lake.offsets where consumer_group = 'rhythmic-lander'"));
         Assert.Equal(2, await TestPostgres.ScalarAsync<long>(cs, "select (select count(*) from serving.speed_offsets) + (select count(*) from lake.offsets)"));
+    }
+
+    [Fact]
+    public async Task A_fresh_embedded_cluster_keeps_the_recorded_gaps_but_lets_its_own_gaps_at_the_same_offsets_be_recorded()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync();
+        const string record = "insert into ops.consumer_gaps (consumer_group, topic, partition, first_missing_offset, last_missing_offset, how) values "
+            + "('rhythmic-speed', 'listen_events', 0, 0, 99, 'before_first_read'), ('someone-else', 'listen_events', 0, 0, 9, 'before_first_read') "
+            + "on conflict (consumer_group, topic, partition, first_missing_offset) where offsets_forgotten_at is null do nothing";
+        await TestPostgres.ExecAsync(cs, record);
+        await TestPostgres.ExecAsync(cs, record);   // recording again is a no-op
+        Assert.Equal(2, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from ops.consumer_gaps"));
+        var settings = Configuration.RhythmicConfiguration.Load(Directory.CreateTempSubdirectory("rhythmic-kafka-").FullName,
+            new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs });
+        using var kafka = EmbeddedKafka.Start(settings, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        await kafka.ForgetStoredOffsetsAsync(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        await TestPostgres.ExecAsync(cs, record);   // the new cluster's own gap at offset 0 of the platform's group
+
+        Assert.Equal(3, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from ops.consumer_gaps"));
+        Assert.Equal(1, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from ops.consumer_gaps where offsets_forgotten_at is not null and consumer_group = 'rhythmic-speed'"));
     }
 }

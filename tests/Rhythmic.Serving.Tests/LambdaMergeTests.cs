@@ -88,5 +88,28 @@ public sealed class LambdaMergeTests
         Assert.Equal(JsonValueKind.Null, overview.GetProperty("lastLoadedHour").ValueKind);
         Assert.Contains("<title>Rhythmic</title>", await http.GetStringAsync("/"));
         Assert.Empty((await http.GetFromJsonAsync<JsonElement[]>("/api/jobs/history?limit=10"))!);
+        Assert.Equal(0, overview.GetProperty("gaps").GetInt64());
+        Assert.Empty(overview.GetProperty("recentGaps").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Overview_counts_the_recorded_consumer_gaps_and_lists_the_latest_first()
+    {
+        var (app, http, cs) = await StartAsync();
+        await using var __ = app;
+        await TestPostgres.ExecAsync(cs, """
+            insert into ops.consumer_gaps (consumer_group, topic, partition, first_missing_offset, last_missing_offset, how, detected_at) values
+              ('rhythmic-speed', 'listen_events', 0, 0, 99, 'before_first_read', '2026-03-02 10:00:00+00'),
+              ('rhythmic-lander', 'page_view_events', 3, 500, 519, 'offset_reset', '2026-03-02 11:00:00+00');
+            """);
+
+        var overview = await http.GetFromJsonAsync<JsonElement>("/api/overview");
+        Assert.Equal(2, overview.GetProperty("gaps").GetInt64());
+        Assert.Equal(120, overview.GetProperty("missingMessages").GetInt64());
+        var latest = overview.GetProperty("recentGaps").EnumerateArray().ToList();
+        Assert.Equal(["rhythmic-lander", "rhythmic-speed"], latest.Select(g => g.GetProperty("consumerGroup").GetString()));
+        Assert.Equal((3, 500L, 519L, 20L, "offset_reset"), (latest[0].GetProperty("partition").GetInt32(), latest[0].GetProperty("firstMissingOffset").GetInt64(),
+            latest[0].GetProperty("lastMissingOffset").GetInt64(), latest[0].GetProperty("missingCount").GetInt64(), latest[0].GetProperty("how").GetString()));
+        Assert.Contains("id=\"gaps\"", await http.GetStringAsync("/"));
     }
 }

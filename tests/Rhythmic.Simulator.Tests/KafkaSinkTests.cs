@@ -51,7 +51,7 @@ public sealed class KafkaSinkTests
 
     private static List<(string Topic, string Key, string Json)> Consume(MockCluster cluster, int count, bool allowDuplicates = false)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClients.Consumer(cluster.BootstrapServers, TestKafka.NewGroup("sim"), "sim-test")).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(TestKafka.ReadFromStart(KafkaClients.Consumer(cluster.BootstrapServers, TestKafka.NewGroup("sim"), "sim-test"))).Build();
         consumer.Subscribe(Topics.All);
         var received = new List<(string, string, string)>();
         var seen = new HashSet<(string, string, string)>();

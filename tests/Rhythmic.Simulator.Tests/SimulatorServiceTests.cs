@@ -22,7 +22,7 @@ public sealed class SimulatorServiceTests
         await service.StartAsync(CancellationToken.None);
         try
         {
-            using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClients.Consumer(cluster.BootstrapServers, TestKafka.NewGroup("up"), "up-test")).Build();
+            using var consumer = new ConsumerBuilder<byte[], byte[]>(TestKafka.ReadFromStart(KafkaClients.Consumer(cluster.BootstrapServers, TestKafka.NewGroup("up"), "up-test"))).Build();
             consumer.Subscribe(Topics.All);
             var topics = new HashSet<string>();
             var deadline = DateTime.UtcNow.AddSeconds(60);

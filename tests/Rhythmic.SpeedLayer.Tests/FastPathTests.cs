@@ -207,10 +207,11 @@ public sealed class FastPathTests
         var events = TestEvents.Stream(2000, minutes: 3, seed: 5).Select(e => (e.Topic, Json: e.ToJson())).ToArray();
         var processor = new SpeedProcessor(new SpeedSettings { AllowedLatenessSeconds = 86_400 }, Options.Clock);
         foreach (var topic in Topics.All) processor.Assign(topic, 0, null);
-        long offset = 0;
+        var offsets = new Dictionary<string, long>();   // each partition's offsets run on without holes, as in Kafka
+        foreach (var topic in Topics.All) offsets[topic] = 0;
         void Pass()
         {
-            foreach (var (topic, json) in events) processor.Process(topic, 0, offset++, json);
+            foreach (var (topic, json) in events) processor.Process(topic, 0, offsets[topic]++, json);
             processor.Committed();
         }
         Pass();

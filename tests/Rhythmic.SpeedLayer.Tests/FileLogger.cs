@@ -18,3 +18,16 @@ internal sealed class FileLogger(string name) : ILogger
         lock (Gate) File.AppendAllText(Path!, $"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {name}: {formatter(state, exception)} {exception}\n");
     }
 }
+
+/// <summary>Logs to two loggers.</summary>
+internal sealed class TeeLogger(ILogger first, ILogger second) : ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+    public bool IsEnabled(LogLevel logLevel) => first.IsEnabled(logLevel) || second.IsEnabled(logLevel);
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        first.Log(logLevel, eventId, state, exception, formatter);
+        second.Log(logLevel, eventId, state, exception, formatter);
+    }
+}

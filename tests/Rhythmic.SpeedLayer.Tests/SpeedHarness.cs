@@ -18,6 +18,10 @@ internal sealed class SpeedHarness : IAsyncDisposable
     public required MockCluster Cluster { get; init; }
     public required IProducer<byte[], byte[]> Producer { get; init; }
     public SpeedSettings Settings { get; } = new() { ConsumerGroup = TestKafka.NewGroup("speed"), FlushIntervalMs = 100 };
+    /// <summary>The metrics of the harness's consumers.</summary>
+    public Rhythmic.Core.Observability.MetricsRegistry Metrics { get; } = new();
+    /// <summary>What the harness's consumers logged.</summary>
+    public CapturingLogger Log { get; } = new();
     /// <summary>Messages handed to the producer so far (read it with Volatile.Read from other threads).</summary>
     public int ProducedCount;
     public int Produced => Volatile.Read(ref ProducedCount);
@@ -32,8 +36,8 @@ internal sealed class SpeedHarness : IAsyncDisposable
     /// <summary>Starts a speed consumer of the harness's group on a thread of its own.</summary>
     public RunningConsumer StartConsumer(ISpeedStore? store = null)
     {
-        var consumer = new SpeedConsumer(Settings, Cluster.BootstrapServers, store ?? new PostgresSpeedStore(ConnectionString), FileLogger.For($"c{_consumers.Count}"),
-            $"c{_consumers.Count}", new Rhythmic.Core.Observability.MetricsRegistry());
+        var consumer = new SpeedConsumer(Settings, Cluster.BootstrapServers, store ?? new PostgresSpeedStore(ConnectionString),
+            new TeeLogger(Log, FileLogger.For($"c{_consumers.Count}")), $"c{_consumers.Count}", Metrics);
         var running = new RunningConsumer(consumer);
         _consumers.Add(running);
         return running;

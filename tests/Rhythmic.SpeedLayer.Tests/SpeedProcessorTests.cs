@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
+using Rhythmic.Core.Kafka;
 using Rhythmic.SpeedLayer.Aggregation;
 using Rhythmic.SpeedLayer.Store;
 
@@ -49,6 +50,57 @@ public sealed class SpeedProcessorTests
         p.Process(Topics.Listen, 3, 40, new TestEvent { Topic = Topics.Listen }.ToJson());
         var progress = Assert.Single(p.TakeBatch()!.Progress);
         Assert.Equal(new PartitionProgress(Topics.Listen, 3, 40, 41, TestEvents.BaseTs), progress);
+    }
+
+    [Fact]
+    public void An_offset_beyond_the_next_expected_one_is_a_gap_committed_with_the_batch_and_forgotten_by_a_discard()
+    {
+        var p = new SpeedProcessor(new SpeedSettings());
+        p.Assign(Topics.Listen, 3, new Checkpoint(10, TestEvents.BaseTs));
+        var json = new TestEvent { Topic = Topics.Listen, UserId = 1 }.ToJson();
+        Assert.True(p.Process(Topics.Listen, 3, 10, json));
+        Assert.True(p.Process(Topics.Listen, 3, 15, json));   // 11..14 never arrived
+
+        var batch = p.TakeBatch()!;
+        Assert.Equal([new OffsetGap(Topics.Listen, 3, 11, 14, GapKind.OffsetJump)], batch.Gaps);
+        Assert.Equal(16, Assert.Single(batch.Progress).NextOffset);
+        Assert.Equal(2, p.Pending.Events);
+        p.Discard();
+        Assert.Empty(p.PendingGaps);
+        Assert.Equal(10, p.NextOffset(Topics.Listen, 3));
+    }
+
+    [Fact]
+    public void The_gaps_of_a_partition_are_exactly_the_offsets_it_never_saw()
+        => Prop.ForAll(Gen.ListOf(Gen.Choose(0, 3)).ToArbitrary(), steps =>
+        {
+            var p = new SpeedProcessor(new SpeedSettings());
+            p.Assign(Topics.Listen, 0, new Checkpoint(5, TestEvents.BaseTs));
+            var json = new TestEvent { Topic = Topics.Listen, UserId = 1 }.ToJson();
+            var seen = new List<long>();
+            var offset = 5L;
+            foreach (var step in steps)
+            {
+                offset += step;                                   // 0: a repeat (ignored), 1: the next, more: a jump
+                if (p.Process(Topics.Listen, 0, offset, json)) seen.Add(offset);
+            }
+            var next = p.NextOffset(Topics.Listen, 0);
+            var missing = p.PendingGaps.SelectMany(g => Enumerable.Range((int)g.FirstMissing, (int)g.MissingCount)).Select(o => (long)o);
+            return seen.Concat(missing).Order().SequenceEqual(Enumerable.Range(5, (int)(next - 5)).Select(o => (long)o));
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void A_gap_found_at_assignment_moves_the_partition_past_it_even_with_no_message_after()
+    {
+        var p = new SpeedProcessor(new SpeedSettings());
+        p.Assign(Topics.Listen, 0, null, start: 0);
+        p.RecordGap(new OffsetGap(Topics.Listen, 0, 0, 99, GapKind.BeforeFirstRead));
+        var progress = Assert.Single(p.TakeBatch()!.Progress);
+        Assert.Equal(new PartitionProgress(Topics.Listen, 0, PartitionProgress.None, 100, long.MinValue), progress);
+        Assert.Throws<InvalidOperationException>(() => p.RecordGap(new OffsetGap(Topics.Listen, 0, 50, 60, GapKind.OffsetReset)));
+
+        p.Assign(Topics.Listen, 0, null, start: 0);   // taken over again (a retried rewind): the gap is found again, not kept twice
+        Assert.Empty(p.PendingGaps);
     }
 
     [Fact]

@@ -13,7 +13,9 @@ namespace Rhythmic.Lake.Landing;
 /// a checkpoint writes every buffer as a Parquet file under a temporary name (durably), renames them all, then commits
 /// their manifest rows, the partitions' next offsets, watermarks and dead letters in one PostgreSQL transaction. On
 /// assignment a partition's uncommitted files are removed and consumption resumes at its stored offset, so a crash at
-/// any point neither loses nor duplicates an event.
+/// any point neither loses nor duplicates an event. Offsets the log no longer holds (retention passed the stored offset,
+/// or passes the lander while it reads) and messages beyond the next expected offset are gaps, committed to
+/// <c>ops.consumer_gaps</c> with the offsets that step over them, then logged and counted.
 /// </summary>
 public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeManifest manifest, ILogger logger)
 {
@@ -28,6 +30,8 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private readonly Dictionary<(string Topic, int Partition), PartitionState> _partitions = [];
     private readonly Dictionary<(string Topic, int Partition, long Hour), PendingFile> _open = [];
     private readonly List<DeadLetter> _deadLetters = [];
+    private readonly List<OffsetGap> _gaps = [];
+    private readonly ConsumerGapReporter _gapReporter = new(MetricsRegistry.Default, options.ConsumerGroup, logger, options.Topics);
     private readonly ConcurrentDictionary<(string Topic, int Partition), bool> _assigned = new();
     private long _bufferedBytes;
     private long _dirtySinceTicks;
@@ -71,7 +75,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         KafkaNative.EnsureLoaded();
         var config = KafkaClients.Consumer(options.BootstrapServers, options.ConsumerGroup, options.ClientId);
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
-            .SetPartitionsAssignedHandler((_, parts) => OnAssigned(parts))
+            .SetPartitionsAssignedHandler((c, parts) => OnAssigned(c, parts))
             .SetPartitionsRevokedHandler((_, parts) => OnRevoked(parts.Select(p => p.TopicPartition)))
             .SetPartitionsLostHandler((_, parts) => OnLost(parts.Select(p => p.TopicPartition)))
             .SetErrorHandler((_, e) => { if (!_crashed) logger.LogWarning("Kafka: {Reason}", e.Reason); })
@@ -85,6 +89,11 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
             {
                 ConsumeResult<byte[]?, byte[]?>? result;
                 try { result = consumer.Consume(TimeSpan.FromMilliseconds(100)); }
+                catch (ConsumeException e) when (ConsumerGaps.IsOffsetReset(e.Error) && e.ConsumerRecord is not null)
+                {
+                    OnOffsetReset(consumer, e.ConsumerRecord.TopicPartition, e.Error.Reason);
+                    continue;
+                }
                 catch (ConsumeException e) when (!e.Error.IsFatal)
                 {
                     logger.LogWarning("Consume failed: {Reason}", e.Error.Reason);
@@ -112,7 +121,11 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         var key = (r.Topic, r.Partition.Value);
         if (!_partitions.TryGetValue(key, out var state)) return;   // not ours (any more)
         var offset = r.Offset.Value;
-        if (state.Next >= 0 && offset < state.Next) return;         // already landed
+        if (offset != state.Next && state.Next >= 0)
+        {
+            if (offset < state.Next) return;                        // already landed
+            RecordGap(state, ConsumerGaps.Jump(r.Topic, r.Partition.Value, state.Next, offset)!);
+        }
         var value = r.Message.Value ?? [];
         if (_parser.TryParse(r.Topic, value, _record, out var reason))
         {
@@ -196,6 +209,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
                 commit.Watermarks.Add(new WatermarkAdvance(topic, partition, state.MaxTs - (long)options.AllowedLateness.TotalMilliseconds));
         }
         commit.DeadLetters.AddRange(_deadLetters);
+        commit.Gaps.AddRange(_gaps);
         manifest.CommitAsync(options.ConsumerGroup, commit).GetAwaiter().GetResult();
         foreach (var state in _partitions.Values)
         {
@@ -208,15 +222,17 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         Landed.Inc(rows);
         Files.Inc(commit.Files.Count);
         DeadLetters.Inc(commit.DeadLetters.Count);
+        _gapReporter.Recorded(commit.Gaps);
         logger.LogDebug("Committed {Files} files ({Rows} events) and {DeadLetters} dead letters", commit.Files.Count, rows, commit.DeadLetters.Count);
         _open.Clear();
         _deadLetters.Clear();
+        _gaps.Clear();
         _bufferedBytes = 0;
         _dirtySinceTicks = 0;
         CrashHook?.Invoke(LanderCrashPoint.AfterCommit);
     }
 
-    private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> parts)
+    private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> parts)
     {
         if (_crashed) return parts.Select(p => new TopicPartitionOffset(p, Offset.Unset));
         var stored = manifest.OffsetsAsync(options.ConsumerGroup).GetAwaiter().GetResult();
@@ -225,12 +241,65 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         {
             RemoveUncommittedFiles(tp.Topic, tp.Partition.Value);
             var next = stored.TryGetValue((tp.Topic, tp.Partition.Value), out var o) ? o : -1;
-            _partitions[(tp.Topic, tp.Partition.Value)] = new PartitionState(next);
+            var state = new PartitionState(next);
+            _partitions[(tp.Topic, tp.Partition.Value)] = state;
             _assigned[(tp.Topic, tp.Partition.Value)] = true;
-            result.Add(new TopicPartitionOffset(tp, next >= 0 ? new Offset(next) : Offset.Beginning));
+            result.Add(new TopicPartitionOffset(tp, new Offset(Resume(consumer, tp, state))));
         }
         logger.LogInformation("Lander {Client} assigned {Partitions}", options.ClientId, string.Join(", ", result.Select(r => $"{r.Topic}[{r.Partition.Value}]@{r.Offset}")));
         return result;
+    }
+
+    /// <summary>
+    /// The offset to read a newly assigned partition from: the stored one (0 when none is stored), or the log's start
+    /// when the log no longer holds it, the messages in between becoming a pending gap.
+    /// </summary>
+    private long Resume(IConsumer<byte[]?, byte[]?> consumer, TopicPartition tp, PartitionState state)
+    {
+        var expected = state.Stored >= 0 ? state.Stored : ConsumerGaps.FirstOffset;
+        var (logStart, logEnd) = ConsumerGaps.LogBounds(consumer, tp, logger);
+        var resume = ConsumerGaps.Resume(tp.Topic, tp.Partition.Value, expected, logStart, logEnd, state.Stored < 0 ? GapKind.BeforeFirstRead : GapKind.LogStartPassed);
+        state.Next = expected;
+        _gaps.RemoveAll(g => g.Topic == tp.Topic && g.Partition == tp.Partition.Value); // from an earlier ownership: found again if still there
+        if (resume.Gap is { } gap) RecordGap(state, gap);
+        else if (resume.BeyondLogEnd)
+        {
+            logger.LogError("The stored offset {Offset} of {Topic}[{Partition}] is beyond its log's end {End} (was the topic recreated or truncated?); landing it again from its start {Start}",
+                expected, tp.Topic, tp.Partition.Value, logEnd, logStart);
+            state.Next = resume.Offset;
+        }
+        return resume.Offset;
+    }
+
+    /// <summary>
+    /// A fetch of <paramref name="tp"/> failed out of range and librdkafka, told not to reset offsets, stopped the
+    /// partition: the messages from the next expected offset up to the log's start are a gap; landing goes on from there.
+    /// </summary>
+    private void OnOffsetReset(IConsumer<byte[]?, byte[]?> consumer, TopicPartition tp, string reason)
+    {
+        if (!_partitions.TryGetValue((tp.Topic, tp.Partition.Value), out var state)) return; // not ours (any more)
+        var expected = Math.Max(0, state.Next);
+        var (logStart, logEnd) = ConsumerGaps.LogBounds(consumer, tp, logger);
+        var resume = ConsumerGaps.Resume(tp.Topic, tp.Partition.Value, expected, logStart, logEnd, GapKind.OffsetReset);
+        if (resume.Gap is { } gap) RecordGap(state, gap);
+        else if (resume.BeyondLogEnd)
+        {
+            logger.LogError("{Topic}[{Partition}] was landed up to offset {Offset} but its log now ends at {End} (was the topic recreated or truncated?); landing it again from its start {Start}",
+                tp.Topic, tp.Partition.Value, expected, logEnd, logStart);
+            state.Next = resume.Offset;
+            state.Dirty = true;
+        }
+        logger.LogWarning("Fetching {Topic}[{Partition}] at offset {Offset} failed ({Reason}); landing on from {Resume}", tp.Topic, tp.Partition.Value, expected, reason, resume.Offset);
+        ConsumerGaps.Restart(consumer, tp, resume.Offset);
+    }
+
+    /// <summary>Offsets the partition will never deliver: its next offset moves past them, committed with the gap at the next checkpoint.</summary>
+    private void RecordGap(PartitionState state, OffsetGap gap)
+    {
+        _gaps.Add(gap);
+        state.Next = gap.LastMissing + 1;
+        state.Dirty = true;
+        if (_dirtySinceTicks == 0) _dirtySinceTicks = Environment.TickCount64;
     }
 
     /// <summary>Files of a partition that no manifest row records: leftovers of a crash between write and commit.</summary>
@@ -259,6 +328,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         logger.LogWarning("Lander {Client} lost {Partitions}; their buffered events will be landed by the new owner", options.ClientId, lost);
         foreach (var key in _open.Keys.Where(k => lost.Contains((k.Topic, k.Partition))).ToList()) _open.Remove(key);
         _deadLetters.RemoveAll(d => lost.Contains((d.Topic, d.Partition)));
+        _gaps.RemoveAll(g => lost.Contains((g.Topic, g.Partition)));
         Forget(parts);
     }
 

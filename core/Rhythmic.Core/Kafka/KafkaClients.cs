@@ -24,7 +24,9 @@ public static class KafkaClients
 
     /// <summary>
     /// A consumer whose offsets live outside Kafka (in PostgreSQL, with the data they produced): no auto-commit,
-    /// cooperative-sticky assignment so a rebalance does not stop every partition.
+    /// cooperative-sticky assignment so a rebalance does not stop every partition, and no automatic offset reset: an
+    /// out-of-range offset (retention deleted what the group had not read) raises Local_AutoOffsetReset instead of
+    /// silently jumping, and the consumer records the gap (<see cref="ConsumerGaps"/>).
     /// </summary>
     public static ConsumerConfig Consumer(string bootstrapServers, string groupId, string clientId) => new()
     {
@@ -33,7 +35,7 @@ public static class KafkaClients
         ClientId = clientId,
         EnableAutoCommit = false,
         EnableAutoOffsetStore = false,
-        AutoOffsetReset = AutoOffsetReset.Earliest,
+        AutoOffsetReset = AutoOffsetReset.Error,
         PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
         SessionTimeoutMs = 10_000,
         HeartbeatIntervalMs = 1_000,

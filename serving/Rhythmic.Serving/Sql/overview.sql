@@ -1,5 +1,6 @@
 -- The dashboard's headline figures over the recent window [$1, now): speed view counts, plus the state of the
--- batch side (last loaded hour, lake files) and of bad input (dead letters, late events).
+-- batch side (last loaded hour, lake files), of bad input (dead letters, late events) and of loss (Kafka offsets a
+-- consumer group never read, ops.consumer_gaps).
 -- Grain: one row.
 with window_listens as (
   select coalesce(sum(listens), 0)::bigint as plays from serving.listens_minute where minute >= $1
@@ -34,6 +35,10 @@ lake_state as (
 bad_input as (
   select (select count(*) from serving.dead_letters)::bigint as dead_letters,
          (select coalesce(sum(events), 0) from serving.late_events)::bigint as late_events
+),
+
+gaps as (
+  select count(*)::bigint as gaps, coalesce(sum(missing_count), 0)::bigint as missing_messages from ops.consumer_gaps
 )
 
-select * from window_listens, window_users, window_views, window_auth, newest, batch_state, lake_state, bad_input
+select * from window_listens, window_users, window_views, window_auth, newest, batch_state, lake_state, bad_input, gaps

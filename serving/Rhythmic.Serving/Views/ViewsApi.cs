@@ -16,6 +16,7 @@ internal static class ViewsApi
     private static readonly string PlaysPerMinute = Sql("plays_per_minute");
     private static readonly string TopSongs = Sql("top_songs");
     private static readonly string Overview = Sql("overview");
+    private static readonly string RecentGaps = Sql("recent_gaps");
 
     public static void MapViews(this IEndpointRouteBuilder app, RhythmicSettings settings)
     {
@@ -41,10 +42,12 @@ internal static class ViewsApi
         api.MapGet("/overview", async (int? minutes, CancellationToken ct) =>
         {
             var since = DateTime.UtcNow.AddMinutes(-Math.Clamp(minutes ?? 60, 1, 7 * 24 * 60));
+            var gaps = await QueryAsync(cs, RecentGaps, r => new ConsumerGap(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4),
+                r.GetInt64(5), r.GetString(6), r.GetFieldValue<DateTime>(7)), ct, 5);
             var rows = await QueryAsync(cs, Overview, r => new OverviewFigures(
                 r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4),
                 r.IsDBNull(5) ? null : r.GetFieldValue<DateTime>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateTime>(6), r.GetInt64(7),
-                r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11)), ct, since);
+                r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), gaps), ct, since);
             return Results.Json(rows.Single());
         });
     }
@@ -89,4 +92,8 @@ internal static class ViewsApi
 internal sealed record PlaysPoint(DateTime Minute, long Plays, string Source);
 internal sealed record SongPlays(string Artist, string Song, long Plays);
 internal sealed record OverviewFigures(long Plays, long ActiveUsers, long PageViews, long Logins, long FailedLogins,
-    DateTime? NewestMinute, DateTime? LastLoadedHour, long LoadedHours, long LakeFiles, long LakeEvents, long DeadLetters, long LateEvents);
+    DateTime? NewestMinute, DateTime? LastLoadedHour, long LoadedHours, long LakeFiles, long LakeEvents, long DeadLetters, long LateEvents,
+    long Gaps, long MissingMessages, IReadOnlyList<ConsumerGap> RecentGaps);
+/// <summary>A range of Kafka offsets a consumer group never read (ops.consumer_gaps).</summary>
+internal sealed record ConsumerGap(string ConsumerGroup, string Topic, int Partition, long FirstMissingOffset, long LastMissingOffset,
+    long MissingCount, string How, DateTime DetectedAt);

@@ -15,7 +15,9 @@ namespace Rhythmic.SpeedLayer.Consumer;
 /// and commits its batches to an <see cref="ISpeedStore"/> every flush interval. Offsets live only in the store: on
 /// assignment the consumer resumes from the stored offsets, on revocation or loss it flushes first, and when a flush
 /// is refused (another instance moved a partition) or fails it drops what it had and re-reads from the stored offsets.
-/// <see cref="Run"/> blocks; call it on a thread of its own.
+/// Offsets the log no longer holds (retention passed the stored offset, or passes the consumer while it reads) and
+/// messages beyond the next expected offset are gaps, committed to <c>ops.consumer_gaps</c> with the flush that steps
+/// over them, then logged and counted. <see cref="Run"/> blocks; call it on a thread of its own.
 /// </summary>
 public sealed class SpeedConsumer
 {
@@ -27,6 +29,7 @@ public sealed class SpeedConsumer
     private readonly string _clientId;
     private readonly SpeedProcessor _processor;
     private readonly SpeedMetrics _metrics;
+    private readonly ConsumerGapReporter _gaps;
     private IConsumer<Ignore, byte[]>? _consumer;
     private bool _rewindNeeded;
     private volatile bool _killed;
@@ -43,6 +46,7 @@ public sealed class SpeedConsumer
         _clientId = clientId ?? $"rhythmic-speed-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
         _processor = new SpeedProcessor(settings);
         _metrics = new SpeedMetrics(metrics ?? MetricsRegistry.Default, settings.ConsumerGroup);
+        _gaps = new ConsumerGapReporter(metrics ?? MetricsRegistry.Default, settings.ConsumerGroup, logger, Topics.All);
     }
 
     /// <summary>Flushes committed by this instance.</summary>
@@ -60,7 +64,7 @@ public sealed class SpeedConsumer
         KafkaNative.EnsureLoaded();
         var config = KafkaClients.Consumer(_bootstrap, _settings.ConsumerGroup, _clientId);
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
-            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions, stop))
+            .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions, stop))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions, "revoked"))
             .SetPartitionsLostHandler((_, partitions) => OnRevoked(partitions, "lost"))
             .SetErrorHandler((_, e) => _log.Log(e.IsFatal ? LogLevel.Error : LogLevel.Debug, "Kafka {Code}: {Reason}", e.Code, e.Reason))
@@ -80,6 +84,10 @@ public sealed class SpeedConsumer
             try
             {
                 result = consumer.Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+            }
+            catch (ConsumeException e) when (ConsumerGaps.IsOffsetReset(e.Error) && e.ConsumerRecord is not null)
+            {
+                OnOffsetReset(consumer, e.ConsumerRecord.TopicPartition, e.Error.Reason);
             }
             catch (ConsumeException e) when (!e.Error.IsFatal)
             {
@@ -106,18 +114,61 @@ public sealed class SpeedConsumer
         _log.LogInformation("Speed consumer {Client} left group {Group}", _clientId, _settings.ConsumerGroup);
     }
 
-    private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions, CancellationToken stop)
+    private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions, CancellationToken stop)
     {
         var stored = WithRetry(() => _store.LoadCheckpoints(_settings.ConsumerGroup, partitions.Select(p => (p.Topic, p.Partition.Value)).ToList()), stop);
         var offsets = new List<TopicPartitionOffset>(partitions.Count);
         foreach (var tp in partitions)
         {
             Checkpoint? checkpoint = stored.TryGetValue((tp.Topic, tp.Partition.Value), out var c) ? c : null;
-            _processor.Assign(tp.Topic, tp.Partition.Value, checkpoint);
-            offsets.Add(new TopicPartitionOffset(tp, checkpoint is { } k ? new Offset(k.NextOffset) : Offset.Beginning));
+            offsets.Add(new TopicPartitionOffset(tp, new Offset(Resume(consumer, tp, checkpoint))));
         }
-        _log.LogInformation("Assigned {Partitions}", string.Join(", ", offsets.Select(o => $"{o.Topic}[{o.Partition.Value}]@{(o.Offset == Offset.Beginning ? "start" : o.Offset.Value)}")));
+        _log.LogInformation("Assigned {Partitions}", string.Join(", ", offsets.Select(o => $"{o.Topic}[{o.Partition.Value}]@{o.Offset.Value}")));
         return offsets;
+    }
+
+    /// <summary>
+    /// Takes a partition over from its checkpoint and returns the offset to read it from: the stored one (0 when none
+    /// is stored), or the log's start when the log no longer holds it, the messages in between becoming a pending gap.
+    /// </summary>
+    private long Resume(IConsumer<Ignore, byte[]> consumer, TopicPartition tp, Checkpoint? checkpoint)
+    {
+        var expected = checkpoint?.NextOffset ?? ConsumerGaps.FirstOffset;
+        var (logStart, logEnd) = ConsumerGaps.LogBounds(consumer, tp, _log);
+        var resume = ConsumerGaps.Resume(tp.Topic, tp.Partition.Value, expected, logStart, logEnd, checkpoint is null ? GapKind.BeforeFirstRead : GapKind.LogStartPassed);
+        if (resume.BeyondLogEnd)
+            _log.LogError("The stored offset {Offset} of {Topic}[{Partition}] is beyond its log's end {End} (was the topic recreated or truncated?); reading it again from its start {Start}",
+                expected, tp.Topic, tp.Partition.Value, logEnd, logStart);
+        _processor.Assign(tp.Topic, tp.Partition.Value, checkpoint, resume.Gap is null ? resume.Offset : expected);
+        if (resume.Gap is { } gap) _processor.RecordGap(gap);
+        return resume.Offset;
+    }
+
+    /// <summary>
+    /// A fetch of <paramref name="tp"/> failed out of range and librdkafka, told not to reset offsets, stopped the
+    /// partition: the messages from the next expected offset up to the log's start are a gap; reading goes on from there.
+    /// </summary>
+    private void OnOffsetReset(IConsumer<Ignore, byte[]> consumer, TopicPartition tp, string reason)
+    {
+        if (_rewindNeeded)
+        {
+            // Everything is read again from the stored offsets anyway: restart the partition so that the rewind's seek works.
+            ConsumerGaps.Restart(consumer, tp, Offset.Beginning.Value);
+            return;
+        }
+        var expected = _processor.NextOffset(tp.Topic, tp.Partition.Value);
+        if (expected == PartitionProgress.None) return; // not ours (any more)
+        var (logStart, logEnd) = ConsumerGaps.LogBounds(consumer, tp, _log);
+        var resume = ConsumerGaps.Resume(tp.Topic, tp.Partition.Value, expected, logStart, logEnd, GapKind.OffsetReset);
+        if (resume.Gap is { } gap) _processor.RecordGap(gap);
+        else if (resume.BeyondLogEnd)
+        {
+            _log.LogError("{Topic}[{Partition}] was read up to offset {Offset} but its log now ends at {End} (was the topic recreated or truncated?); reading it again from its start {Start}",
+                tp.Topic, tp.Partition.Value, expected, logEnd, logStart);
+            _processor.MoveTo(tp.Topic, tp.Partition.Value, resume.Offset);
+        }
+        _log.LogWarning("Fetching {Topic}[{Partition}] at offset {Offset} failed ({Reason}); reading on from {Resume}", tp.Topic, tp.Partition.Value, expected, reason, resume.Offset);
+        ConsumerGaps.Restart(consumer, tp, resume.Offset);
     }
 
     private void OnRevoked(List<TopicPartitionOffset> partitions, string how)
@@ -136,6 +187,7 @@ public sealed class SpeedConsumer
         var late = batch.Aggregates.LateEvents;
         var dead = batch.DeadLetters.Count;
         var firstReason = dead > 0 ? batch.DeadLetters[0].Reason : null; // the batch's lists are cleared once committed
+        var gaps = batch.Gaps.Count > 0 ? batch.Gaps.ToList() : null;
         var started = Stopwatch.GetTimestamp();
         CommitOutcome outcome;
         try
@@ -167,6 +219,7 @@ public sealed class SpeedConsumer
         _metrics.Events.Inc(events);
         _metrics.LateEvents.Inc(late);
         _metrics.DeadLetters.Inc(dead);
+        if (gaps is not null) _gaps.Recorded(gaps);
         if (dead > 0) _log.LogWarning("Stored {DeadLetters} dead letter(s), e.g. {Reason}", dead, firstReason);
         if (late > 0) _log.LogInformation("Counted {Late} event(s) beyond the allowed lateness of {Lateness} s as late", late, _settings.AllowedLatenessSeconds);
         _log.LogDebug("Flushed ({Why}) {Messages} message(s) in {ElapsedMs:F1} ms", why, messages, elapsed.TotalMilliseconds);
@@ -209,8 +262,12 @@ public sealed class SpeedConsumer
             foreach (var tp in assigned)
             {
                 Checkpoint? checkpoint = stored.TryGetValue((tp.Topic, tp.Partition.Value), out var c) ? c : null;
-                _processor.Assign(tp.Topic, tp.Partition.Value, checkpoint);
-                consumer.Seek(new TopicPartitionOffset(tp, checkpoint is { } k ? new Offset(k.NextOffset) : Offset.Beginning));
+                var offset = Resume(consumer, tp, checkpoint);
+                try { consumer.Seek(new TopicPartitionOffset(tp, new Offset(offset))); }
+                catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_State)
+                {
+                    ConsumerGaps.Restart(consumer, tp, offset); // stopped by an out-of-range fetch not yet consumed: no seek then
+                }
             }
             _rewindNeeded = false;
             _log.LogInformation("Re-reading {Count} partition(s) from their stored offsets", assigned.Count);

@@ -3,7 +3,7 @@ namespace Rhythmic.SpeedLayer.Store;
 /// <summary>
 /// The speed layer's write path, kept narrow so another serving store (Cassandra, see speed-layer/cassandra/) can
 /// stand in for PostgreSQL: read checkpoints on assignment, commit a batch atomically. Implementations must apply a
-/// batch's aggregates, dead letters and offsets all or nothing, and refuse it when an expected offset does not match.
+/// batch's aggregates, dead letters, gaps and offsets all or nothing, and refuse it when an expected offset does not match.
 /// </summary>
 public interface ISpeedStore
 {

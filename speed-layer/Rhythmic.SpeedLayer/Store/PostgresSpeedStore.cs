@@ -1,5 +1,6 @@
 using Npgsql;
 using Rhythmic.Core;
+using Rhythmic.Core.Kafka;
 using Rhythmic.SpeedLayer.Aggregation;
 
 namespace Rhythmic.SpeedLayer.Store;
@@ -7,7 +8,7 @@ namespace Rhythmic.SpeedLayer.Store;
 /// <summary>
 /// The serving store in PostgreSQL (schema <c>serving</c>): each flush is one transaction that locks the partitions'
 /// offsets rows, checks they still hold what this consumer started from, adds the aggregates with array upserts
-/// (one statement per table, sent in one batch) and stores the new offsets.
+/// (one statement per table, sent in one batch), the dead letters and gaps, and stores the new offsets.
 /// </summary>
 public sealed class PostgresSpeedStore(string connectionString) : ISpeedStore
 {
@@ -65,6 +66,10 @@ public sealed class PostgresSpeedStore(string connectionString) : ISpeedStore
                 write.BatchCommands.Add(Command(DeadLettersSql, consumerGroup, dead.Select(d => d.Topic).ToArray(), dead.Select(d => d.Partition).ToArray(),
                     dead.Select(d => d.Offset).ToArray(), dead.Select(d => d.ReceivedAt).ToArray(), dead.Select(d => d.Reason).ToArray(),
                     dead.Select(d => d.Payload).ToArray(), dead.Select(d => d.PayloadBytes).ToArray()));
+            var gaps = batch.Gaps;
+            if (gaps.Count > 0)
+                write.BatchCommands.Add(Command(ConsumerGaps.RecordSql, consumerGroup, gaps.Select(g => g.Topic).ToArray(), gaps.Select(g => g.Partition).ToArray(),
+                    gaps.Select(g => g.FirstMissing).ToArray(), gaps.Select(g => g.LastMissing).ToArray(), gaps.Select(g => g.How).ToArray()));
             write.BatchCommands.Add(Command(SaveSql, consumerGroup, topics, partitions,
                 batch.Progress.Select(p => p.NextOffset).ToArray(), batch.Progress.Select(p => p.MaxEventTs).ToArray()));
             write.ExecuteNonQuery();

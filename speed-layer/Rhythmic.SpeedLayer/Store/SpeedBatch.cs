@@ -1,3 +1,4 @@
+using Rhythmic.Core.Kafka;
 using Rhythmic.SpeedLayer.Aggregation;
 
 namespace Rhythmic.SpeedLayer.Store;
@@ -18,8 +19,12 @@ public readonly record struct PartitionProgress(string Topic, int Partition, lon
 /// <summary>A message no layer could use, with why.</summary>
 public sealed record DeadLetter(string Topic, int Partition, long Offset, DateTime ReceivedAt, string Reason, byte[] Payload, int PayloadBytes);
 
-/// <summary>Everything one flush commits atomically: aggregates, dead letters and the partitions' progress.</summary>
-public sealed record SpeedBatch(MinuteAggregates Aggregates, IReadOnlyList<DeadLetter> DeadLetters, IReadOnlyList<PartitionProgress> Progress);
+/// <summary>Everything one flush commits atomically: aggregates, dead letters, gaps and the partitions' progress.</summary>
+public sealed record SpeedBatch(MinuteAggregates Aggregates, IReadOnlyList<DeadLetter> DeadLetters, IReadOnlyList<PartitionProgress> Progress)
+{
+    /// <summary>Offset ranges the batch's progress steps over unread (for <c>ops.consumer_gaps</c>).</summary>
+    public IReadOnlyList<OffsetGap> Gaps { get; init; } = [];
+}
 
 /// <summary>The outcome of <see cref="ISpeedStore.Commit"/>.</summary>
 public enum CommitOutcome

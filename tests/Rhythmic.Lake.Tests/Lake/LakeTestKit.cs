@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging.Abstractions;
 using Rhythmic.Core.Events;
 using Rhythmic.Core.Kafka;
 using Rhythmic.Lake.Landing;
@@ -22,6 +21,8 @@ internal sealed class LakeTestKit : IAsyncDisposable
     public LocalLakeStorage Storage { get; }
     public LakeManifest Manifest { get; }
     public string Group { get; } = TestKafka.NewGroup("lander");
+    /// <summary>What the kit's landers logged.</summary>
+    public CapturingLogger Log { get; } = new();
     private readonly IProducer<byte[], byte[]> _producer;
 
     private LakeTestKit(MockCluster cluster, string cs)
@@ -38,17 +39,17 @@ internal sealed class LakeTestKit : IAsyncDisposable
         => new(TestKafka.Start(partitions, Topics.All), await TestPostgres.CreateDatabaseAsync());
 
     /// <summary>A listen event whose sessionId identifies it; logged-in users every other event so optional fields vary.</summary>
-    public static string ListenJson(long id, long ts)
+    public static string ListenJson(long id, long ts, int padBytes = 0)
     {
         var user = id % 2 == 0
             ? string.Create(CultureInfo.InvariantCulture, $",\"userId\":{id % 97 + 1},\"firstName\":\"Zoë\",\"lastName\":\"O'Neil\",\"gender\":\"F\",\"registration\":1700000000000")
             : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{{\"ts\":{ts},\"sessionId\":{id},\"level\":\"free\",\"itemInSession\":{id % 50},\"city\":\"Tulsa\",\"zip\":\"07410\",\"state\":\"OK\",\"userAgent\":\"Mozilla/5.0\",\"lon\":-95.99,\"lat\":36.15{user},\"artist\":\"Artist {id % 13}\",\"song\":\"Song {id % 101}\",\"duration\":{200 + id % 60}.5,\"auth\":\"{(id % 2 == 0 ? "Logged In" : "Logged Out")}\"}}");
+            $"{{\"ts\":{ts},\"sessionId\":{id},\"level\":\"free\",\"itemInSession\":{id % 50},\"city\":\"Tulsa\",\"zip\":\"07410\",\"state\":\"OK\",\"userAgent\":\"Mozilla/5.0{new string('x', padBytes)}\",\"lon\":-95.99,\"lat\":36.15{user},\"artist\":\"Artist {id % 13}\",\"song\":\"Song {id % 101}\",\"duration\":{200 + id % 60}.5,\"auth\":\"{(id % 2 == 0 ? "Logged In" : "Logged Out")}\"}}");
     }
 
     /// <summary>Produces listen events with ids [from, from+count), event times spread over <paramref name="hours"/> hours from <see cref="BaseHour"/>.</summary>
-    public void ProduceListens(long from, int count, int hours = 3, DateTimeOffset? at = null)
+    public void ProduceListens(long from, int count, int hours = 3, DateTimeOffset? at = null, int padBytes = 0)
     {
         var start = (at ?? BaseHour).ToUnixTimeMilliseconds();
         var span = hours * 3_600_000L;
@@ -56,7 +57,7 @@ internal sealed class LakeTestKit : IAsyncDisposable
         {
             var id = from + i;
             var ts = start + span * i / Math.Max(1, count);
-            Produce(Topics.Listen, id.ToString(CultureInfo.InvariantCulture), ListenJson(id, ts));
+            Produce(Topics.Listen, id.ToString(CultureInfo.InvariantCulture), ListenJson(id, ts, padBytes));
         }
         _producer.Flush(TimeSpan.FromSeconds(30));
     }
@@ -73,7 +74,7 @@ internal sealed class LakeTestKit : IAsyncDisposable
             RollAge = rollAge ?? TimeSpan.FromMilliseconds(300), RollBytes = rollBytes, RowGroupRows = 500, Codec = codec, AllowedLateness = TimeSpan.FromMinutes(5),
             Parser = new EventParserOptions { MaxFutureSeconds = int.MaxValue },
         },
-        Storage, Manifest, NullLogger.Instance) { CrashHook = hook };
+        Storage, Manifest, Log) { CrashHook = hook };
 
     /// <summary>Rows recorded by the manifest plus dead letters of the group.</summary>
     public async Task<long> AccountedAsync()
