@@ -11,8 +11,9 @@ namespace Rhythmic.SpeedLayer.Tests;
 /// </summary>
 public sealed class SpeedGapTests
 {
-    // ~2 KB listens: 4,000 of them are ~8 MB, past the ~5 MB librdkafka 2.15.1's mock cluster keeps of a partition (a
-    // mock with a configurable retention must be started with about that much for these tests: they rely on deletion).
+    // ~2 KB listens: 4,000 of them are ~8 MB, past the 5 MB retention these tests give the partition (upstream
+    // librdkafka's mock default): they rely on the oldest messages being deleted.
+    private const long GapRetention = 5L << 20;
     private static List<TestEvent> PaddedListens(int count, int seed)
         => TestEvents.Stream(count * 3, minutes: 10, seed: seed).Where(e => e.Topic == Topics.Listen).Take(count)
             .Select(e => e with { UserAgent = "Mozilla/5.0 " + new string('x', 2000) }).ToList();
@@ -20,7 +21,7 @@ public sealed class SpeedGapTests
     [Fact]
     public async Task Messages_deleted_before_a_new_group_first_read_are_one_recorded_gap_and_the_rest_is_counted()
     {
-        await using var h = await SpeedHarness.StartAsync(partitions: 1);
+        await using var h = await SpeedHarness.StartAsync(partitions: 1, retentionBytes: GapRetention);
         var events = PaddedListens(4000, seed: 21);
         h.Produce(events);
         var (logStart, logEnd) = TestKafka.LogBounds(h.Cluster, Topics.Listen, 0);
@@ -38,7 +39,7 @@ public sealed class SpeedGapTests
     [Fact]
     public async Task A_stored_offset_the_log_start_has_passed_gives_a_gap_from_the_stored_offset()
     {
-        await using var h = await SpeedHarness.StartAsync(partitions: 1);
+        await using var h = await SpeedHarness.StartAsync(partitions: 1, retentionBytes: GapRetention);
         var events = PaddedListens(4100, seed: 22);
         var first = h.StartConsumer();
         h.Produce(events.Take(100));
@@ -60,7 +61,7 @@ public sealed class SpeedGapTests
     [Fact]
     public async Task An_out_of_range_fetch_is_a_recorded_gap_even_when_the_log_start_could_not_be_read_at_assignment()
     {
-        await using var h = await SpeedHarness.StartAsync(partitions: 1);
+        await using var h = await SpeedHarness.StartAsync(partitions: 1, retentionBytes: GapRetention);
         var events = PaddedListens(4000, seed: 23);
         h.Produce(events);
         var (logStart, _) = TestKafka.LogBounds(h.Cluster, Topics.Listen, 0);
@@ -79,7 +80,7 @@ public sealed class SpeedGapTests
     [Fact]
     public async Task A_stored_offset_beyond_the_log_end_is_an_error_and_the_log_is_read_from_its_start_without_a_gap()
     {
-        await using var h = await SpeedHarness.StartAsync(partitions: 1);
+        await using var h = await SpeedHarness.StartAsync(partitions: 1, retentionBytes: GapRetention);
         // As after an embedded Kafka restart whose old offsets were not forgotten: the new log numbers from 0 again.
         await TestPostgres.ExecAsync(h.ConnectionString,
             $"insert into serving.speed_offsets (consumer_group, topic, partition, next_offset, max_event_ts) values ('{h.Settings.ConsumerGroup}', '{Topics.Listen}', 0, 5000, 0)");

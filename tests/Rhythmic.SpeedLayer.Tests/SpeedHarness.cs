@@ -26,10 +26,10 @@ internal sealed class SpeedHarness : IAsyncDisposable
     public int ProducedCount;
     public int Produced => Volatile.Read(ref ProducedCount);
 
-    public static async Task<SpeedHarness> StartAsync(int partitions = 2, int brokers = 1)
+    public static async Task<SpeedHarness> StartAsync(int partitions = 2, int brokers = 1, long retentionBytes = MockCluster.DefaultRetentionBytes)
     {
         var cs = await TestPostgres.CreateDatabaseAsync();
-        var cluster = TestKafka.Start(partitions, Topics.All, brokers);
+        var cluster = TestKafka.Start(partitions, Topics.All, brokers, retentionBytes);
         return new SpeedHarness { ConnectionString = cs, Cluster = cluster, Producer = TestKafka.Producer(cluster) };
     }
 

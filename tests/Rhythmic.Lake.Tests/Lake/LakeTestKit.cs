@@ -35,8 +35,8 @@ internal sealed class LakeTestKit : IAsyncDisposable
         _producer = TestKafka.Producer(cluster);
     }
 
-    public static async Task<LakeTestKit> StartAsync(int partitions = 4)
-        => new(TestKafka.Start(partitions, Topics.All), await TestPostgres.CreateDatabaseAsync());
+    public static async Task<LakeTestKit> StartAsync(int partitions = 4, long retentionBytes = MockCluster.DefaultRetentionBytes)
+        => new(TestKafka.Start(partitions, Topics.All, retentionBytes: retentionBytes), await TestPostgres.CreateDatabaseAsync());
 
     /// <summary>A listen event whose sessionId identifies it; logged-in users every other event so optional fields vary.</summary>
     public static string ListenJson(long id, long ts, int padBytes = 0)

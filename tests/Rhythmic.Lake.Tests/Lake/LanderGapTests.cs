@@ -7,19 +7,20 @@ using Rhythmic.Testing;
 namespace Rhythmic.Lake.Tests.Lake;
 
 /// <summary>
-/// Messages the broker deleted before the lander read them (the mock cluster keeps ~5 MB per partition, as retention
+/// Messages the broker deleted before the lander read them (a mock cluster keeping 5 MB per partition, as retention
 /// would) are recorded, logged and counted as a gap, and everything still in the log lands exactly once.
 /// </summary>
 public sealed class LanderGapTests
 {
-    // ~2.4 KB listens: 3,500 of them are ~8 MB, past the ~5 MB librdkafka 2.15.1's mock cluster keeps of a partition (a
-    // mock with a configurable retention must be started with about that much for these tests: they rely on deletion).
+    // ~2.4 KB listens: 3,500 of them are ~8 MB, past the 5 MB retention these tests give the partition (upstream
+    // librdkafka's mock default): they rely on the oldest messages being deleted.
+    private const long GapRetention = 5L << 20;
     private const int Pad = 2000;
 
     [Fact]
     public async Task Messages_deleted_before_a_new_group_first_read_are_one_recorded_gap_and_the_rest_lands()
     {
-        await using var kit = await LakeTestKit.StartAsync(partitions: 1);
+        await using var kit = await LakeTestKit.StartAsync(partitions: 1, retentionBytes: GapRetention);
         const int events = 3500;
         kit.ProduceListens(0, events, padBytes: Pad);
         var (logStart, logEnd) = TestKafka.LogBounds(kit.Cluster, Topics.Listen, 0);
@@ -36,7 +37,7 @@ public sealed class LanderGapTests
     [Fact]
     public async Task A_stored_offset_the_log_start_has_passed_gives_a_gap_from_the_stored_offset()
     {
-        await using var kit = await LakeTestKit.StartAsync(partitions: 1);
+        await using var kit = await LakeTestKit.StartAsync(partitions: 1, retentionBytes: GapRetention);
         kit.ProduceListens(0, 100, padBytes: Pad);
         await LandUntilAsync(kit, 100);
 
@@ -56,7 +57,7 @@ public sealed class LanderGapTests
     [Fact]
     public async Task An_out_of_range_fetch_is_a_recorded_gap_even_when_the_log_start_could_not_be_read_at_assignment()
     {
-        await using var kit = await LakeTestKit.StartAsync(partitions: 1);
+        await using var kit = await LakeTestKit.StartAsync(partitions: 1, retentionBytes: GapRetention);
         const int events = 3500;
         kit.ProduceListens(0, events, padBytes: Pad);
         var (logStart, _) = TestKafka.LogBounds(kit.Cluster, Topics.Listen, 0);
@@ -74,7 +75,7 @@ public sealed class LanderGapTests
     [Fact]
     public async Task A_stored_offset_beyond_the_log_end_is_an_error_and_the_log_lands_from_its_start_without_a_gap()
     {
-        await using var kit = await LakeTestKit.StartAsync(partitions: 1);
+        await using var kit = await LakeTestKit.StartAsync(partitions: 1, retentionBytes: GapRetention);
         // As after an embedded Kafka restart whose old offsets were not forgotten: the new log numbers from 0 again.
         await TestPostgres.ExecAsync(kit.ConnectionString,
             $"insert into lake.offsets (consumer_group, topic, kafka_partition, next_offset) values ('{kit.Group}', '{Topics.Listen}', 0, 5000)");
