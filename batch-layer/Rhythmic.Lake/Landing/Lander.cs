@@ -35,6 +35,8 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private long _landedAtLastTick;
     private long _newestTs = long.MinValue;     // the newest event time this lander has seen on any partition
     private volatile bool _crashed;
+    private volatile IReadOnlyDictionary<(string Topic, int Partition), long> _positions = new Dictionary<(string, int), long>();
+    private long _positionsAtTicks;
 
     /// <summary>Called at each crash point of each checkpoint (tests throw from it to simulate a crash).</summary>
     public Action<LanderCrashPoint>? CrashHook { get; init; }
@@ -44,6 +46,9 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
 
     /// <summary>Events in committed files, since start.</summary>
     public long EventsCommitted { get; private set; }
+
+    /// <summary>The next offset this lander reads of each partition it owns, refreshed several times a second (for progress and lag).</summary>
+    public IReadOnlyDictionary<(string Topic, int Partition), long> Positions => _positions;
 
     private sealed class PartitionState(long stored)
     {
@@ -81,7 +86,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
                     continue;
                 }
                 if (result is { IsPartitionEOF: false, Message: not null }) Handle(result);
-                if (ShouldRoll()) Checkpoint();
+                if (ShouldRoll(consumer)) Checkpoint();
                 if (Environment.TickCount64 - _lastTickTicks >= options.RollAge.TotalMilliseconds) Tick(consumer);
             }
             Checkpoint();
@@ -124,8 +129,16 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         if (_dirtySinceTicks == 0) _dirtySinceTicks = Environment.TickCount64;
     }
 
-    private bool ShouldRoll()
-        => _dirtySinceTicks != 0 && (_bufferedBytes >= options.RollBytes || Environment.TickCount64 - _dirtySinceTicks >= options.RollAge.TotalMilliseconds);
+    private bool ShouldRoll(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var now = Environment.TickCount64;
+        if (now - _positionsAtTicks >= 200)
+        {
+            _positionsAtTicks = now;
+            _positions = _partitions.ToDictionary(p => p.Key, p => p.Value.Next);
+        }
+        return _dirtySinceTicks != 0 && (_bufferedBytes >= options.RollBytes || now - _dirtySinceTicks >= options.RollAge.TotalMilliseconds);
+    }
 
     /// <summary>
     /// Once per roll interval: publishes each partition's lag and, for partitions that are caught up and hold nothing

@@ -5,36 +5,96 @@ using Spectre.Console;
 
 namespace Rhythmic.Cli.Verbs;
 
-/// <summary><c>rhythmic bench lake</c>: Parquet write/read throughput of listen events on one core, and DuckDB side by side.</summary>
+/// <summary>
+/// <c>rhythmic bench lake</c>: Parquet write/read throughput of listen events on one core with DuckDB side by side, and
+/// the replay figure (a simulated week produced into a fresh embedded Kafka and landed by one lander).
+/// </summary>
 internal static class BenchLake
 {
     public static Command Create()
     {
-        var events = new Option<int>("--events") { Description = "Listen events written and read.", DefaultValueFactory = _ => 1_000_000 };
-        var command = new Command("lake", "Lake throughput: listen events to Parquet (Snappy) and back on one core, compression against the JSON, DuckDB (one thread) side by side.");
-        command.Options.Add(events);
+        var defaults = new LakeReplayOptions();
+        var events = new Option<int>("--events") { Description = "Listen events written and read by the Parquet figures.", DefaultValueFactory = _ => 1_000_000 };
+        var users = new Option<int>("--nusers") { Description = "Users simulated for the replay figure.", DefaultValueFactory = _ => defaults.Users };
+        var days = new Option<double>("--days") { Description = "Days of history replayed (ending one hour before a fixed midnight).", DefaultValueFactory = _ => defaults.Days };
+        var seed = new Option<long>("--seed") { Description = "The simulator's seed for the replay figure.", DefaultValueFactory = _ => defaults.Seed };
+        var partitions = new Option<int>("--partitions") { Description = "Partitions per topic of the replay's embedded Kafka.", DefaultValueFactory = _ => defaults.Partitions };
+        var only = new Option<string>("--only") { Description = "Run only 'parquet' or 'replay' (default: both).", DefaultValueFactory = _ => "parquet,replay" };
+        only.Validators.Add(r =>
+        {
+            if (r.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Any(w => w is not ("parquet" or "replay")))
+                r.AddError("--only takes 'parquet', 'replay' or both, e.g. 'replay'.");
+        });
+        users.Validators.Add(r => { if (r.GetValue(users) < 1) r.AddError("--nusers must be at least 1."); });
+        days.Validators.Add(r => { if (r.GetValue(days) <= 0) r.AddError("--days must be more than 0."); });
+        partitions.Validators.Add(r => { if (r.GetValue(partitions) is < 1 or > 256) r.AddError("--partitions must be from 1 to 256."); });
+        var command = new Command("lake", "Lake throughput: listen events to Parquet (Snappy) and back on one core with DuckDB (one thread) side by side; " +
+            "and a replay: a simulated week produced into a fresh embedded Kafka and landed by one lander (events landed per second, checked by DuckDB).");
+        foreach (var o in new Option[] { events, users, days, seed, partitions, only }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
-            var n = parse.GetValue(events);
-            var scratch = Directory.CreateTempSubdirectory("rhythmic-bench-lake-").FullName;
-            try
+            var figures = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries);
+            // Redirected output (a log, a pipe) gets plain lines instead of a table.
+            var plain = Console.IsOutputRedirected;
+            if (figures.Contains("parquet")) await ParquetAsync(parse.GetValue(events), plain, ct);
+            if (figures.Contains("replay"))
             {
-                var (results, jsonMb, parquetMb) = await LakeBench.RunAsync(n, scratch, ct);
+                var o = new LakeReplayOptions { Users = parse.GetValue(users), Days = parse.GetValue(days), Seed = parse.GetValue(seed), Partitions = parse.GetValue(partitions) };
+                var scratch = Directory.CreateTempSubdirectory("rhythmic-bench-replay-").FullName;
+                try
+                {
+                    var r = await LakeReplayBench.RunAsync(o, scratch, m => Console.Error.WriteLine($"... {m}"), ct);
+                    if (plain)
+                        foreach (var line in LakeReplayBench.Lines(r)) Console.WriteLine("replay " + line);
+                    else
+                    {
+                        var table = new Table().AddColumns("replay", "result");
+                        table.AddRow("events produced", r.Produced.ToString("N0", CultureInfo.InvariantCulture));
+                        table.AddRow("events landed (DuckDB, per topic = simulator)", r.Landed.ToString("N0", CultureInfo.InvariantCulture));
+                        table.AddRow("seconds, first produce to all landed", r.Seconds.ToString("F2", CultureInfo.InvariantCulture));
+                        table.AddRow("landed events/s", r.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+                        table.AddRow("files / manifest transactions", string.Create(CultureInfo.InvariantCulture, $"{r.Files:N0} / {r.Commits:N0}"));
+                        table.AddRow("producer waited for the lander", string.Create(CultureInfo.InvariantCulture, $"{r.ProducerWaitSeconds:F2} s"));
+                        AnsiConsole.Write(table);
+                    }
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"command: rhythmic bench lake --only replay --nusers {o.Users} --days {o.Days} --seed {o.Seed} --partitions {o.Partitions}   ({Environment.ProcessorCount} cores; one lander with the default Lander settings, a private PostgreSQL, the embedded mock Kafka with 1 broker)"));
+                }
+                finally
+                {
+                    try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                }
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task ParquetAsync(int n, bool plain, CancellationToken ct)
+    {
+        var scratch = Directory.CreateTempSubdirectory("rhythmic-bench-lake-").FullName;
+        try
+        {
+            var (results, jsonMb, parquetMb) = await LakeBench.RunAsync(n, scratch, ct);
+            if (plain)
+                foreach (var r in results)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"parquet {r.Engine}: {r.What}: {r.Rows} rows, {r.Seconds:F3} s, {r.RowsPerSecond:F0} rows/s, {r.MegabytesPerSecond:F0} MB/s"));
+            else
+            {
                 var table = new Table().AddColumns("engine", "what", "rows", "seconds", "rows/s", "MB/s");
                 foreach (var r in results)
                     table.AddRow(r.Engine, r.What, r.Rows.ToString("N0", CultureInfo.InvariantCulture), r.Seconds.ToString("F3", CultureInfo.InvariantCulture),
                         r.RowsPerSecond.ToString("N0", CultureInfo.InvariantCulture), r.MegabytesPerSecond.ToString("F0", CultureInfo.InvariantCulture));
                 AnsiConsole.Write(table);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"JSON {jsonMb:F1} MB -> our Parquet {parquetMb:F1} MB (ratio {jsonMb / parquetMb:F1}x). MB/s of writes count JSON bytes, of reads Parquet bytes."));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"command: rhythmic bench lake --events {n}   (one core for ours, DUCKDB_THREADS=1 for DuckDB)"));
             }
-            finally
-            {
-                Directory.Delete(scratch, recursive: true);
-            }
-            return 0;
-        });
-        return command;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"JSON {jsonMb:F1} MB -> our Parquet {parquetMb:F1} MB (ratio {jsonMb / parquetMb:F1}x). MB/s of writes count JSON bytes, of reads Parquet bytes."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"command: rhythmic bench lake --only parquet --events {n}   (one core for ours, DUCKDB_THREADS=1 for DuckDB)"));
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
     }
 }

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Rhythmic.Core;
+using Rhythmic.Core.Configuration;
+using Rhythmic.Core.Events;
+using Rhythmic.Core.Kafka;
+using Rhythmic.Lake;
+using Rhythmic.Lake.Landing;
+using Rhythmic.Lake.Storage;
+using Rhythmic.Simulator;
+
+namespace Rhythmic.Bench;
+
+/// <summary>What the replay figure of <c>rhythmic bench lake</c> replays.</summary>
+public sealed record LakeReplayOptions
+{
+    /// <summary>Users simulated.</summary>
+    public int Users { get; init; } = 20_000;
+    /// <summary>Simulated days of history (ending one hour before <see cref="To"/>, as a replay of last week would).</summary>
+    public double Days { get; init; } = 7;
+    /// <summary>The simulator's seed.</summary>
+    public long Seed { get; init; } = 5;
+    /// <summary>Partitions of each topic in the embedded cluster (the platform's default is 4).</summary>
+    public int Partitions { get; init; } = 4;
+    /// <summary>The end of the simulated history: a fixed hour, so that runs replay the same events.</summary>
+    public DateTimeOffset To { get; init; } = new(2024, 3, 11, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>
+    /// How far (in JSON bytes) the producer may run ahead of the lander's consumer on any partition. The embedded
+    /// cluster keeps only ~5 MB per partition and drops older messages, so the producer waits below that.
+    /// </summary>
+    public long MaxLeadBytes { get; init; } = 2_500_000;
+}
+
+/// <summary>The replay figure: a backlog produced into a fresh embedded cluster and landed by one lander.</summary>
+public sealed record LakeReplayResult(long Produced, long Landed, double Seconds, long Files, long Commits, IReadOnlyDictionary<string, (long Produced, long Landed)> PerTopic, double ProducerWaitSeconds)
+{
+    /// <summary>Landed events per second, from the first produce to the last event committed.</summary>
+    public double EventsPerSecond => Landed / Seconds;
+}
+
+/// <summary>
+/// <c>rhythmic bench lake</c>'s replay figure: a simulated week (by default 20,000 users, seed 5, as
+/// <c>rhythmic simulate --nusers 20000 --seed 5</c>) is produced into a fresh embedded Kafka while one lander, with the
+/// platform's default settings, lands it into a temporary lake whose manifest lives in a private PostgreSQL. The time runs
+/// from the first produce to the last event committed; the events landed are then counted per topic by DuckDB over the
+/// lake's files and must equal what the simulator produced, or the run fails instead of printing a figure.
+/// </summary>
+public static class LakeReplayBench
+{
+    private sealed class Collector : IEventSink
+    {
+        public readonly List<(int Topic, byte[] Key, byte[] Value)> Events = [];
+        private readonly Dictionary<string, int> _topics = Topics.All.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i);
+        public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs) => Events.Add((_topics[topic], key.ToArray(), json.ToArray()));
+        public Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    public static async Task<LakeReplayResult> RunAsync(LakeReplayOptions o, string scratch, Action<string> say, CancellationToken ct)
+    {
+        var to = o.To.AddHours(-1);
+        var from = to.AddDays(-o.Days);
+        say($"simulating {o.Users:N0} users from {from:yyyy-MM-dd HH:mm} to {to:yyyy-MM-dd HH:mm} UTC (seed {o.Seed}) into memory...");
+        var collector = new Collector();
+        var summary = await new Simulation(new SimulationOptions { Users = o.Users, From = from, To = to, Seed = o.Seed }).RunAsync(collector, ct);
+        var events = collector.Events;
+        var expected = new Dictionary<string, long>
+        {
+            [Topics.PageView] = summary.PageViews, [Topics.Listen] = summary.Listens, [Topics.Auth] = summary.AuthEvents, [Topics.StatusChange] = summary.StatusChanges,
+        };
+        if (expected.Values.Sum() != events.Count)
+            throw new InvalidOperationException($"The simulator reported {expected.Values.Sum():N0} events but wrote {events.Count:N0}.");
+        // Per-topic average sizes turn the producer's lead limit from bytes into messages.
+        var avgBytes = new double[Topics.All.Count];
+        for (var t = 0; t < avgBytes.Length; t++)
+        {
+            var of = events.Where(e => e.Topic == t).ToList();
+            avgBytes[t] = of.Count == 0 ? 1 : of.Average(e => e.Value.Length + e.Key.Length + 30.0);
+        }
+        say($"{events.Count:N0} events ({events.Sum(e => (long)e.Value.Length) / 1e6:F0} MB of JSON): " +
+            string.Join(", ", Topics.All.Select(t => $"{t} {expected[t]:N0}")));
+
+        var pg = new EmbeddedPostgres(Path.Combine(scratch, "pg"), EmbeddedPostgres.FreePort());
+        await pg.StartAsync(ct);
+        try
+        {
+            await pg.EnsureDatabaseAsync("bench", ct);
+            var cs = pg.ConnectionString("bench");
+            await new Migrator(cs).MigrateAsync(ct);
+            using var cluster = new MockCluster(1);
+            foreach (var t in Topics.All) cluster.CreateTopic(t, o.Partitions);
+            var lakeRoot = Path.Combine(scratch, "lake");
+            var settings = new RhythmicSettings();
+            var options = LanderOptions.From(settings, cluster.BootstrapServers);
+            options = new LanderOptions
+            {
+                BootstrapServers = options.BootstrapServers, ConsumerGroup = "bench-replay", ClientId = "bench-lander", Topics = options.Topics,
+                RollBytes = options.RollBytes, RollAge = options.RollAge, RowGroupRows = options.RowGroupRows, Codec = options.Codec,
+                AllowedLateness = options.AllowedLateness, Parser = options.Parser,
+            };
+            var lander = new Lander(options, new LocalLakeStorage(lakeRoot), new LakeManifest(cs), NullLogger.Instance);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var run = lander.RunAsync(stop.Token);
+            try
+            {
+                var partitions = Topics.All.Count * o.Partitions;
+                await WaitAsync(() => Task.FromResult(lander.Assigned.Count == partitions || run.IsCompleted), TimeSpan.FromSeconds(60), "the lander to be assigned every partition", ct);
+                if (run.IsCompleted) await run;
+
+                using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClients.Producer(cluster.BootstrapServers, "bench-replay")).Build();
+                var logEnd = new Dictionary<(string, int), long>();
+                long failed = 0;
+                var topicNames = Topics.All.ToArray();
+                var producerWait = new Stopwatch();
+                var watch = Stopwatch.StartNew();
+                const int chunk = 10_000;
+                for (var i = 0; i < events.Count; i += chunk)
+                {
+                    // Keep every partition's unread messages under the lead limit, so that the cluster drops none.
+                    producerWait.Start();
+                    while (!Within(lander.Positions, logEnd, avgBytes, topicNames, o.MaxLeadBytes))
+                    {
+                        if (run.IsCompleted) await run;
+                        await Task.Delay(5, ct);
+                    }
+                    producerWait.Stop();
+                    var n = Math.Min(chunk, events.Count - i);
+                    for (var j = i; j < i + n; j++)
+                    {
+                        var e = events[j];
+                        producer.Produce(topicNames[e.Topic], new Message<byte[], byte[]> { Key = e.Key, Value = e.Value }, r =>
+                        {
+                            if (r.Error.IsError) { Interlocked.Increment(ref failed); return; }
+                            var key = (r.Topic, r.Partition.Value);
+                            lock (logEnd) logEnd[key] = Math.Max(logEnd.GetValueOrDefault(key), r.Offset.Value + 1);
+                        });
+                    }
+                    producer.Flush(ct);
+                    if (Interlocked.Read(ref failed) > 0) throw new InvalidOperationException($"{failed} events were not acknowledged by the embedded Kafka.");
+                }
+                say($"produced {events.Count:N0} events in {watch.Elapsed.TotalSeconds:F1} s (waiting for the lander {producerWait.Elapsed.TotalSeconds:F1} s of it); waiting for them to land...");
+
+                // Landed: rows of committed files. A lander that stops making progress has lost events (or died): fail.
+                long landed = 0, deadLetters = 0;
+                var progressAt = watch.Elapsed;
+                while (true)
+                {
+                    if (run.IsCompleted) await run;
+                    var (rows, dead) = await AccountedAsync(cs, ct);
+                    if (rows + dead > landed + deadLetters) progressAt = watch.Elapsed;
+                    (landed, deadLetters) = (rows, dead);
+                    if (landed + deadLetters >= events.Count) break;
+                    if (watch.Elapsed - progressAt > TimeSpan.FromSeconds(options.RollAge.TotalSeconds + 60))
+                        throw new InvalidOperationException($"The lander stopped short: {landed:N0} of {events.Count:N0} events landed ({deadLetters:N0} dead letters) and nothing more for {(watch.Elapsed - progressAt).TotalSeconds:F0} s.");
+                    await Task.Delay(20, ct);
+                }
+                var seconds = watch.Elapsed.TotalSeconds;
+                stop.Cancel();
+                await run;
+
+                var (files, commits) = await FilesAndCommitsAsync(cs, ct);
+                say($"landed in {seconds:F1} s: {files:N0} files in {commits:N0} manifest transactions; counting the lake with DuckDB...");
+                var perTopic = new Dictionary<string, (long Produced, long Landed)>();
+                foreach (var t in Topics.All)
+                {
+                    var glob = Path.Combine(lakeRoot, "raw", t, "**", "*.parquet");
+                    var result = await DuckDb.RunAsync([$"select count(*)::bigint as n from read_parquet('{glob}')"], ct);
+                    perTopic[t] = (expected[t], result.Rows[0].GetProperty("n").GetInt64());
+                }
+                var short_ = perTopic.Where(p => p.Value.Produced != p.Value.Landed).ToList();
+                if (deadLetters > 0 || short_.Count > 0)
+                    throw new InvalidOperationException("The lake does not hold what was produced: " +
+                        string.Join(", ", perTopic.Select(p => $"{p.Key} produced {p.Value.Produced:N0}, in the lake {p.Value.Landed:N0}")) + $"; {deadLetters:N0} dead letters.");
+                return new LakeReplayResult(events.Count, perTopic.Values.Sum(v => v.Landed), seconds, files, commits, perTopic, producerWait.Elapsed.TotalSeconds);
+            }
+            finally
+            {
+                stop.Cancel();
+                try { await run; } catch (OperationCanceledException) { }
+            }
+        }
+        finally
+        {
+            await pg.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static bool Within(IReadOnlyDictionary<(string Topic, int Partition), long> positions, Dictionary<(string, int), long> logEnd, double[] avgBytes, string[] topics, long maxLeadBytes)
+    {
+        lock (logEnd)
+        {
+            foreach (var ((topic, partition), end) in logEnd)
+            {
+                var read = positions.TryGetValue((topic, partition), out var p) ? Math.Max(0, p) : 0;
+                var lead = (end - read) * avgBytes[Array.IndexOf(topics, topic)];
+                if (lead > maxLeadBytes) return false;
+            }
+        }
+        return true;
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > timeout) throw new TimeoutException($"Timed out waiting for {what}.");
+            await Task.Delay(20, ct);
+        }
+    }
+
+    private static async Task<(long Rows, long DeadLetters)> AccountedAsync(string cs, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand("select (select coalesce(sum(row_count), 0)::bigint from lake.files), (select count(*) from serving.dead_letters)", conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.GetInt64(1));
+    }
+
+    /// <summary>Files in the manifest and the transactions that committed them (rows of one transaction share committed_at = now()).</summary>
+    private static async Task<(long Files, long Commits)> FilesAndCommitsAsync(string cs, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand("select count(*), count(distinct committed_at) from lake.files", conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.GetInt64(1));
+    }
+
+    /// <summary>The figure as plain lines.</summary>
+    public static IEnumerable<string> Lines(LakeReplayResult r) =>
+    [
+        string.Create(CultureInfo.InvariantCulture, $"events produced: {r.Produced}"),
+        string.Create(CultureInfo.InvariantCulture, $"events landed: {r.Landed} (DuckDB count per topic equals the simulator's: " + string.Join(", ", r.PerTopic.Select(p => $"{p.Key} {p.Value.Landed}")) + ")"),
+        string.Create(CultureInfo.InvariantCulture, $"seconds: {r.Seconds:F2} (first produce to all landed; the producer waited {r.ProducerWaitSeconds:F2} s for the lander)"),
+        string.Create(CultureInfo.InvariantCulture, $"landed events/s: {r.EventsPerSecond:F0}"),
+        string.Create(CultureInfo.InvariantCulture, $"files: {r.Files} in {r.Commits} manifest transactions"),
+    ];
+}
