@@ -59,7 +59,7 @@ public static class LakeReplayBench
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    public static async Task<LakeReplayResult> RunAsync(LakeReplayOptions o, string scratch, Action<string> say, CancellationToken ct)
+    public static async Task<LakeReplayResult> RunAsync(LakeReplayOptions o, string scratch, Action<string> say, Microsoft.Extensions.Logging.ILogger? landerLog, CancellationToken ct)
     {
         var to = o.To.AddHours(-1);
         var from = to.AddDays(-o.Days);
@@ -93,15 +93,11 @@ public static class LakeReplayBench
             using var cluster = new MockCluster(1);
             foreach (var t in Topics.All) cluster.CreateTopic(t, o.Partitions);
             var lakeRoot = Path.Combine(scratch, "lake");
+            // The platform's lander settings (Lander:RollBytes, RollSeconds, ...), defaults unchanged.
             var settings = new RhythmicSettings();
+            settings.Lander.ConsumerGroup = "bench-replay";
             var options = LanderOptions.From(settings, cluster.BootstrapServers);
-            options = new LanderOptions
-            {
-                BootstrapServers = options.BootstrapServers, ConsumerGroup = "bench-replay", ClientId = "bench-lander", Topics = options.Topics,
-                RollBytes = options.RollBytes, RollAge = options.RollAge, RowGroupRows = options.RowGroupRows, Codec = options.Codec,
-                AllowedLateness = options.AllowedLateness, Parser = options.Parser,
-            };
-            var lander = new Lander(options, new LocalLakeStorage(lakeRoot), new LakeManifest(cs), NullLogger.Instance);
+            var lander = new Lander(options, new LocalLakeStorage(lakeRoot), new LakeManifest(cs), landerLog ?? NullLogger.Instance);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var run = lander.RunAsync(stop.Token);
             try
@@ -168,7 +164,8 @@ public static class LakeReplayBench
                 {
                     var glob = Path.Combine(lakeRoot, "raw", t, "**", "*.parquet");
                     var result = await DuckDb.RunAsync([$"select count(*)::bigint as n from read_parquet('{glob}')"], ct);
-                    perTopic[t] = (expected[t], result.Rows[0].GetProperty("n").GetInt64());
+                    var n = result.Rows[0].GetProperty("n");   // DuckDB's node client prints a bigint as a string
+                    perTopic[t] = (expected[t], n.ValueKind == System.Text.Json.JsonValueKind.String ? long.Parse(n.GetString()!, CultureInfo.InvariantCulture) : n.GetInt64());
                 }
                 var short_ = perTopic.Where(p => p.Value.Produced != p.Value.Landed).ToList();
                 if (deadLetters > 0 || short_.Count > 0)
@@ -237,7 +234,8 @@ public static class LakeReplayBench
     public static IEnumerable<string> Lines(LakeReplayResult r) =>
     [
         string.Create(CultureInfo.InvariantCulture, $"events produced: {r.Produced}"),
-        string.Create(CultureInfo.InvariantCulture, $"events landed: {r.Landed} (DuckDB count per topic equals the simulator's: " + string.Join(", ", r.PerTopic.Select(p => $"{p.Key} {p.Value.Landed}")) + ")"),
+        string.Create(CultureInfo.InvariantCulture, $"events landed: {r.Landed} (DuckDB count per topic equals the simulator's: ")
+            + string.Join(", ", r.PerTopic.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.Landed}"))) + ")",
         string.Create(CultureInfo.InvariantCulture, $"seconds: {r.Seconds:F2} (first produce to all landed; the producer waited {r.ProducerWaitSeconds:F2} s for the lander)"),
         string.Create(CultureInfo.InvariantCulture, $"landed events/s: {r.EventsPerSecond:F0}"),
         string.Create(CultureInfo.InvariantCulture, $"files: {r.Files} in {r.Commits} manifest transactions"),

@@ -35,8 +35,12 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private long _landedAtLastTick;
     private long _newestTs = long.MinValue;     // the newest event time this lander has seen on any partition
     private volatile bool _crashed;
+    private const int ProgressIntervalMs = 200;
     private volatile IReadOnlyDictionary<(string Topic, int Partition), long> _positions = new Dictionary<(string, int), long>();
-    private long _positionsAtTicks;
+    private long _progressAtTicks;
+    private bool _backlog;          // behind by a backlog: rolls wait for RollBytes
+    private bool _backlogLanding;   // the backlog was just caught up: land what is buffered now
+    private long _nearlyCaughtUpSince;
 
     /// <summary>Called at each crash point of each checkpoint (tests throw from it to simulate a crash).</summary>
     public Action<LanderCrashPoint>? CrashHook { get; init; }
@@ -129,15 +133,70 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         if (_dirtySinceTicks == 0) _dirtySinceTicks = Environment.TickCount64;
     }
 
+    /// <summary>
+    /// The roll policy. Live (caught up): a checkpoint once Lander:RollBytes are buffered or the oldest buffered event
+    /// has waited Lander:RollSeconds. Behind by a backlog (a replay, a restart after downtime): only at RollBytes, so
+    /// that each hour's file holds as many events as memory allows instead of what arrived within RollSeconds; and
+    /// once the backlog is caught up, at once, rather than RollSeconds after its last events.
+    /// </summary>
     private bool ShouldRoll(IConsumer<byte[]?, byte[]?> consumer)
     {
         var now = Environment.TickCount64;
-        if (now - _positionsAtTicks >= 200)
+        if (now - _progressAtTicks >= ProgressIntervalMs)
         {
-            _positionsAtTicks = now;
-            _positions = _partitions.ToDictionary(p => p.Key, p => p.Value.Next);
+            _progressAtTicks = now;
+            RefreshProgress(consumer, now);
         }
-        return _dirtySinceTicks != 0 && (_bufferedBytes >= options.RollBytes || now - _dirtySinceTicks >= options.RollAge.TotalMilliseconds);
+        if (_dirtySinceTicks == 0) return false;
+        if (_bufferedBytes >= options.RollBytes) return true;
+        if (_backlog) return false;
+        if (_backlogLanding)
+        {
+            _backlogLanding = false;
+            return true;
+        }
+        return now - _dirtySinceTicks >= options.RollAge.TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// Publishes <see cref="Positions"/> and tells whether the lander is behind by a backlog: from BacklogMessages of
+    /// lag until it has read everything (no lag), or until it has stayed within a tenth of BacklogMessages for RollSeconds
+    /// (a busy live stream seldom shows no lag at all).
+    /// </summary>
+    private void RefreshProgress(IConsumer<byte[]?, byte[]?> consumer, long now)
+    {
+        long lag = 0;
+        var positions = new Dictionary<(string Topic, int Partition), long>(_partitions.Count);
+        foreach (var ((topic, partition), state) in _partitions)
+        {
+            positions[(topic, partition)] = state.Next;
+            // The high watermark the consumer last heard from the broker: no request of its own.
+            var high = consumer.GetWatermarkOffsets(new TopicPartition(topic, new Partition(partition))).High;
+            if (high != Offset.Unset) lag += Math.Max(0, high.Value - Math.Max(0, state.Next));
+        }
+        _positions = positions;
+        if (!_backlog)
+        {
+            if (lag < options.BacklogMessages) return;
+            _backlog = true;
+            _nearlyCaughtUpSince = 0;
+            logger.LogInformation("Lander {Client} is {Lag} messages behind: buffering up to {RollBytes} bytes per checkpoint until it catches up", options.ClientId, lag, options.RollBytes);
+            return;
+        }
+        if (lag > 0 && lag < Math.Max(1, options.BacklogMessages / 10))
+        {
+            if (_nearlyCaughtUpSince == 0) _nearlyCaughtUpSince = now;
+        }
+        else
+        {
+            _nearlyCaughtUpSince = 0;
+        }
+        if (lag == 0 || (_nearlyCaughtUpSince != 0 && now - _nearlyCaughtUpSince >= options.RollAge.TotalMilliseconds))
+        {
+            _backlog = false;
+            _backlogLanding = _dirtySinceTicks != 0;
+            logger.LogInformation("Lander {Client} caught up ({Lag} messages behind): landing what it buffered now", options.ClientId, lag);
+        }
     }
 
     /// <summary>
@@ -166,14 +225,20 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         manifest.CommitAsync(options.ConsumerGroup, commit).GetAwaiter().GetResult();
     }
 
-    /// <summary>Writes, publishes and commits everything buffered.</summary>
+    /// <summary>
+    /// Writes, publishes and commits everything buffered: every file is encoded (on all cores), written under its
+    /// temporary name and made durable (all together), renamed to its final name (each renamed directory synced once),
+    /// then the manifest rows, offsets, watermarks and dead letters are committed in one transaction.
+    /// </summary>
     private void Checkpoint()
     {
         if (_crashed || _partitions.Values.All(p => !p.Dirty)) return;
         var commit = new LakeCommit();
-        var renames = new List<(string Temp, string Final)>();
-        foreach (var file in _open.Values)
+        var files = _open.Values.ToList();
+        var finals = new string[files.Count];
+        for (var i = 0; i < files.Count; i++)
         {
+            var file = files[i];
             var final = LakeLayout.LandedFile(file.Topic, file.HourMs, file.Partition, file.FirstOffset, file.LastOffset);
             if (storage.Exists(final))
             {
@@ -183,13 +248,18 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
                 logger.LogWarning("{Path} is already in the lake (offsets restarted: was the topic recreated?); landing as {Renamed}", final, renamed);
                 final = renamed;
             }
-            var temp = final + LakeLayout.TempSuffix;
-            var bytes = file.WriteTemp(storage, temp);
-            renames.Add((temp, final));
-            commit.Files.Add(new NewLakeFile(file.Topic, file.Partition, file.FirstOffset, file.LastOffset, file.HourMs, final, file.Rows, bytes, "lander"));
+            finals[i] = final;
+        }
+        var contents = new ReadOnlyMemory<byte>[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => contents[i] = files[i].Finish());
+        storage.WriteAllDurably(files.Select((_, i) => (finals[i] + LakeLayout.TempSuffix, contents[i])).ToList());
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            commit.Files.Add(new NewLakeFile(file.Topic, file.Partition, file.FirstOffset, file.LastOffset, file.HourMs, finals[i], file.Rows, contents[i].Length, "lander"));
         }
         CrashHook?.Invoke(LanderCrashPoint.AfterWrite);
-        foreach (var (temp, final) in renames) storage.Publish(temp, final);
+        storage.PublishAll(finals.Select(f => (f + LakeLayout.TempSuffix, f)).ToList());
         CrashHook?.Invoke(LanderCrashPoint.AfterRename);
         foreach (var ((topic, partition), state) in _partitions)
         {

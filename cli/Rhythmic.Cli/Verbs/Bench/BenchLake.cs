@@ -43,7 +43,8 @@ internal static class BenchLake
                 var scratch = Directory.CreateTempSubdirectory("rhythmic-bench-replay-").FullName;
                 try
                 {
-                    var r = await LakeReplayBench.RunAsync(o, scratch, m => Console.Error.WriteLine($"... {m}"), ct);
+                    using var ctx = CliContext.Load();
+                    var r = await LakeReplayBench.RunAsync(o, scratch, m => Console.Error.WriteLine($"... {m}"), ctx.Logger("Rhythmic.Lake.Lander"), ct);
                     if (plain)
                         foreach (var line in LakeReplayBench.Lines(r)) Console.WriteLine("replay " + line);
                     else
