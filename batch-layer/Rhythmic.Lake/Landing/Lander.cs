@@ -38,9 +38,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private const int ProgressIntervalMs = 200;
     private volatile IReadOnlyDictionary<(string Topic, int Partition), long> _positions = new Dictionary<(string, int), long>();
     private long _progressAtTicks;
-    private bool _backlog;          // behind by a backlog: rolls wait for RollBytes
-    private bool _backlogLanding;   // the backlog was just caught up: land what is buffered now
-    private long _nearlyCaughtUpSince;
+    private readonly RollPolicy _roll = new(options.RollBytes, options.RollAge, options.BacklogMessages);
 
     /// <summary>Called at each crash point of each checkpoint (tests throw from it to simulate a crash).</summary>
     public Action<LanderCrashPoint>? CrashHook { get; init; }
@@ -133,12 +131,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         if (_dirtySinceTicks == 0) _dirtySinceTicks = Environment.TickCount64;
     }
 
-    /// <summary>
-    /// The roll policy. Live (caught up): a checkpoint once Lander:RollBytes are buffered or the oldest buffered event
-    /// has waited Lander:RollSeconds. Behind by a backlog (a replay, a restart after downtime): only at RollBytes, so
-    /// that each hour's file holds as many events as memory allows instead of what arrived within RollSeconds; and
-    /// once the backlog is caught up, at once, rather than RollSeconds after its last events.
-    /// </summary>
+    /// <summary>Whether to checkpoint now (<see cref="RollPolicy"/>); several times a second it also measures the lag and publishes <see cref="Positions"/>.</summary>
     private bool ShouldRoll(IConsumer<byte[]?, byte[]?> consumer)
     {
         var now = Environment.TickCount64;
@@ -147,22 +140,15 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
             _progressAtTicks = now;
             RefreshProgress(consumer, now);
         }
-        if (_dirtySinceTicks == 0) return false;
-        if (_bufferedBytes >= options.RollBytes) return true;
-        if (_backlog) return false;
-        if (_backlogLanding)
-        {
-            _backlogLanding = false;
-            return true;
-        }
-        return now - _dirtySinceTicks >= options.RollAge.TotalMilliseconds;
+        long? oldest = _dirtySinceTicks == 0 ? null : _dirtySinceTicks;
+        if (!_roll.ShouldRoll(_bufferedBytes, oldest, now)) return false;
+        // About to roll by age: a backlog that arrived since the last look must not be landed a roll age at a time.
+        if (_roll.Behind || _bufferedBytes >= options.RollBytes || now == _progressAtTicks) return true;
+        _progressAtTicks = now;
+        RefreshProgress(consumer, now);
+        return !_roll.Behind;
     }
 
-    /// <summary>
-    /// Publishes <see cref="Positions"/> and tells whether the lander is behind by a backlog: from BacklogMessages of
-    /// lag until it has read everything (no lag), or until it has stayed within a tenth of BacklogMessages for RollSeconds
-    /// (a busy live stream seldom shows no lag at all).
-    /// </summary>
     private void RefreshProgress(IConsumer<byte[]?, byte[]?> consumer, long now)
     {
         long lag = 0;
@@ -175,28 +161,11 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
             if (high != Offset.Unset) lag += Math.Max(0, high.Value - Math.Max(0, state.Next));
         }
         _positions = positions;
-        if (!_backlog)
-        {
-            if (lag < options.BacklogMessages) return;
-            _backlog = true;
-            _nearlyCaughtUpSince = 0;
-            logger.LogInformation("Lander {Client} is {Lag} messages behind: buffering up to {RollBytes} bytes per checkpoint until it catches up", options.ClientId, lag, options.RollBytes);
-            return;
-        }
-        if (lag > 0 && lag < Math.Max(1, options.BacklogMessages / 10))
-        {
-            if (_nearlyCaughtUpSince == 0) _nearlyCaughtUpSince = now;
-        }
+        if (!_roll.Observe(lag, now, _dirtySinceTicks != 0)) return;
+        if (_roll.Behind)
+            logger.LogInformation("Lander {Client} is {Lag} messages behind: a backlog, checkpointing at {RollBytes} bytes buffered only until it catches up", options.ClientId, lag, options.RollBytes);
         else
-        {
-            _nearlyCaughtUpSince = 0;
-        }
-        if (lag == 0 || (_nearlyCaughtUpSince != 0 && now - _nearlyCaughtUpSince >= options.RollAge.TotalMilliseconds))
-        {
-            _backlog = false;
-            _backlogLanding = _dirtySinceTicks != 0;
             logger.LogInformation("Lander {Client} caught up ({Lag} messages behind): landing what it buffered now", options.ClientId, lag);
-        }
     }
 
     /// <summary>
