@@ -28,8 +28,9 @@ public sealed record LakeReplayOptions
     /// <summary>The end of the simulated history: a fixed hour, so that runs replay the same events.</summary>
     public DateTimeOffset To { get; init; } = new(2024, 3, 11, 0, 0, 0, TimeSpan.Zero);
     /// <summary>
-    /// How far (in JSON bytes) the producer may run ahead of the lander's consumer on any partition. The embedded
-    /// cluster keeps only ~5 MB per partition and drops older messages, so the producer waits below that.
+    /// How far (in bytes of messages) the producer may run ahead of the lander's consumer on any partition; 0: not
+    /// paced at all. The embedded cluster keeps only ~5 MB per partition and drops older messages, so by default the
+    /// producer waits below that (a shortfall fails the run either way).
     /// </summary>
     public long MaxLeadBytes { get; init; } = 2_500_000;
 }
@@ -72,7 +73,7 @@ public static class LakeReplayBench
             [Topics.PageView] = summary.PageViews, [Topics.Listen] = summary.Listens, [Topics.Auth] = summary.AuthEvents, [Topics.StatusChange] = summary.StatusChanges,
         };
         if (expected.Values.Sum() != events.Count)
-            throw new InvalidOperationException($"The simulator reported {expected.Values.Sum():N0} events but wrote {events.Count:N0}.");
+            throw new RhythmicException($"The simulator reported {expected.Values.Sum():N0} events but wrote {events.Count:N0}.");
         // Per-topic average sizes turn the producer's lead limit from bytes into messages.
         var avgBytes = new double[Topics.All.Count];
         for (var t = 0; t < avgBytes.Length; t++)
@@ -117,7 +118,7 @@ public static class LakeReplayBench
                 {
                     // Keep every partition's unread messages under the lead limit, so that the cluster drops none.
                     producerWait.Start();
-                    while (!Within(lander.Positions, logEnd, avgBytes, topicNames, o.MaxLeadBytes))
+                    while (o.MaxLeadBytes > 0 && !Within(lander.Positions, logEnd, avgBytes, topicNames, o.MaxLeadBytes))
                     {
                         if (run.IsCompleted) await run;
                         await Task.Delay(5, ct);
@@ -135,7 +136,7 @@ public static class LakeReplayBench
                         });
                     }
                     producer.Flush(ct);
-                    if (Interlocked.Read(ref failed) > 0) throw new InvalidOperationException($"{failed} events were not acknowledged by the embedded Kafka.");
+                    if (Interlocked.Read(ref failed) > 0) throw new RhythmicException($"{failed} events were not acknowledged by the embedded Kafka.");
                 }
                 say($"produced {events.Count:N0} events in {watch.Elapsed.TotalSeconds:F1} s (waiting for the lander {producerWait.Elapsed.TotalSeconds:F1} s of it); waiting for them to land...");
 
@@ -150,7 +151,7 @@ public static class LakeReplayBench
                     (landed, deadLetters) = (rows, dead);
                     if (landed + deadLetters >= events.Count) break;
                     if (watch.Elapsed - progressAt > TimeSpan.FromSeconds(options.RollAge.TotalSeconds + 60))
-                        throw new InvalidOperationException($"The lander stopped short: {landed:N0} of {events.Count:N0} events landed ({deadLetters:N0} dead letters) and nothing more for {(watch.Elapsed - progressAt).TotalSeconds:F0} s.");
+                        throw new RhythmicException($"The lander stopped short: {landed:N0} of {events.Count:N0} events landed ({deadLetters:N0} dead letters) and nothing more for {(watch.Elapsed - progressAt).TotalSeconds:F0} s.");
                     await Task.Delay(20, ct);
                 }
                 var seconds = watch.Elapsed.TotalSeconds;
@@ -169,7 +170,7 @@ public static class LakeReplayBench
                 }
                 var short_ = perTopic.Where(p => p.Value.Produced != p.Value.Landed).ToList();
                 if (deadLetters > 0 || short_.Count > 0)
-                    throw new InvalidOperationException("The lake does not hold what was produced: " +
+                    throw new RhythmicException("The lake does not hold what was produced: " +
                         string.Join(", ", perTopic.Select(p => $"{p.Key} produced {p.Value.Produced:N0}, in the lake {p.Value.Landed:N0}")) + $"; {deadLetters:N0} dead letters.");
                 return new LakeReplayResult(events.Count, perTopic.Values.Sum(v => v.Landed), seconds, files, commits, perTopic, producerWait.Elapsed.TotalSeconds);
             }
@@ -204,7 +205,7 @@ public static class LakeReplayBench
         var deadline = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (deadline.Elapsed > timeout) throw new TimeoutException($"Timed out waiting for {what}.");
+            if (deadline.Elapsed > timeout) throw new RhythmicException($"Timed out waiting for {what}.");
             await Task.Delay(20, ct);
         }
     }

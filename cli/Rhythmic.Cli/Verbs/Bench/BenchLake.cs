@@ -19,6 +19,12 @@ internal static class BenchLake
         var days = new Option<double>("--days") { Description = "Days of history replayed (ending one hour before a fixed midnight).", DefaultValueFactory = _ => defaults.Days };
         var seed = new Option<long>("--seed") { Description = "The simulator's seed for the replay figure.", DefaultValueFactory = _ => defaults.Seed };
         var partitions = new Option<int>("--partitions") { Description = "Partitions per topic of the replay's embedded Kafka.", DefaultValueFactory = _ => defaults.Partitions };
+        var lead = new Option<double>("--max-lead-mb")
+        {
+            Description = "How many MB the producer may run ahead of the lander on a partition (the embedded Kafka keeps ~5 MB per partition); 0: unpaced.",
+            DefaultValueFactory = _ => defaults.MaxLeadBytes / 1e6,
+        };
+        lead.Validators.Add(r => { if (r.GetValue(lead) < 0) r.AddError("--max-lead-mb must be 0 or more."); });
         var only = new Option<string>("--only") { Description = "Run only 'parquet' or 'replay' (default: both).", DefaultValueFactory = _ => "parquet,replay" };
         only.Validators.Add(r =>
         {
@@ -30,7 +36,7 @@ internal static class BenchLake
         partitions.Validators.Add(r => { if (r.GetValue(partitions) is < 1 or > 256) r.AddError("--partitions must be from 1 to 256."); });
         var command = new Command("lake", "Lake throughput: listen events to Parquet (Snappy) and back on one core with DuckDB (one thread) side by side; " +
             "and a replay: a simulated week produced into a fresh embedded Kafka and landed by one lander (events landed per second, checked by DuckDB).");
-        foreach (var o in new Option[] { events, users, days, seed, partitions, only }) command.Options.Add(o);
+        foreach (var o in new Option[] { events, users, days, seed, partitions, lead, only }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             var figures = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries);
@@ -39,7 +45,8 @@ internal static class BenchLake
             if (figures.Contains("parquet")) await ParquetAsync(parse.GetValue(events), plain, ct);
             if (figures.Contains("replay"))
             {
-                var o = new LakeReplayOptions { Users = parse.GetValue(users), Days = parse.GetValue(days), Seed = parse.GetValue(seed), Partitions = parse.GetValue(partitions) };
+                var o = new LakeReplayOptions { Users = parse.GetValue(users), Days = parse.GetValue(days), Seed = parse.GetValue(seed), Partitions = parse.GetValue(partitions),
+                    MaxLeadBytes = (long)(parse.GetValue(lead) * 1e6) };
                 var scratch = Directory.CreateTempSubdirectory("rhythmic-bench-replay-").FullName;
                 try
                 {
@@ -59,7 +66,7 @@ internal static class BenchLake
                         AnsiConsole.Write(table);
                     }
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"command: rhythmic bench lake --only replay --nusers {o.Users} --days {o.Days} --seed {o.Seed} --partitions {o.Partitions}   ({Environment.ProcessorCount} cores; one lander with the default Lander settings, a private PostgreSQL, the embedded mock Kafka with 1 broker)"));
+                        $"command: rhythmic bench lake --only replay --nusers {o.Users} --days {o.Days} --seed {o.Seed} --partitions {o.Partitions} --max-lead-mb {o.MaxLeadBytes / 1e6}   ({Environment.ProcessorCount} cores; one lander with the default Lander settings, a private PostgreSQL, the embedded mock Kafka with 1 broker)"));
                 }
                 finally
                 {
