@@ -36,7 +36,7 @@ public sealed record LakeReplayOptions
 }
 
 /// <summary>The replay figure: a backlog produced into a fresh embedded cluster and landed by one lander.</summary>
-public sealed record LakeReplayResult(long Produced, long Landed, double Seconds, long Files, long Commits, IReadOnlyDictionary<string, (long Produced, long Landed)> PerTopic, double ProducerWaitSeconds)
+public sealed record LakeReplayResult(long Produced, long Landed, double Seconds, long Files, long Commits, IReadOnlyDictionary<string, (long Produced, long Landed)> PerTopic, double ProducerWaitSeconds, double ReadSeconds)
 {
     /// <summary>Landed events per second, from the first produce to the last event committed.</summary>
     public double EventsPerSecond => Landed / Seconds;
@@ -45,9 +45,10 @@ public sealed record LakeReplayResult(long Produced, long Landed, double Seconds
 /// <summary>
 /// <c>rhythmic bench lake</c>'s replay figure: a simulated week (by default 20,000 users, seed 5, as
 /// <c>rhythmic simulate --nusers 20000 --seed 5</c>) is produced into a fresh embedded Kafka while one lander, with the
-/// platform's default settings, lands it into a temporary lake whose manifest lives in a private PostgreSQL. The time runs
-/// from the first produce to the last event committed; the events landed are then counted per topic by DuckDB over the
-/// lake's files and must equal what the simulator produced, or the run fails instead of printing a figure.
+/// platform's default settings, lands it into a temporary lake whose manifest lives in a private PostgreSQL. Once it has
+/// read every partition to its end the lander is stopped as Ctrl-C stops <c>rhythmic land</c> (it lands what it holds).
+/// The time runs from the first produce to the last event committed; the events landed are then counted per topic by
+/// DuckDB over the lake's files and must equal what the simulator produced, or the run fails instead of printing a figure.
 /// </summary>
 public static class LakeReplayBench
 {
@@ -140,26 +141,38 @@ public static class LakeReplayBench
                 }
                 say($"produced {events.Count:N0} events in {watch.Elapsed.TotalSeconds:F1} s (waiting for the lander {producerWait.Elapsed.TotalSeconds:F1} s of it); waiting for them to land...");
 
-                // Landed: rows of committed files. A lander that stops making progress has lost events (or died): fail.
-                long landed = 0, deadLetters = 0;
+                // Once the lander has read every partition to its end, it is stopped the way Ctrl-C stops 'rhythmic land':
+                // it lands what it holds at once. Left running, a lander that caught up with the producer counts the last
+                // events as live and lands them Lander:RollSeconds (60 s) after the first of them, which would measure that
+                // setting rather than the landing. A lander that stops reading (it died, or events were lost) fails the run.
                 var progressAt = watch.Elapsed;
+                long lastRead = -1;
                 while (true)
                 {
                     if (run.IsCompleted) await run;
-                    var (rows, dead) = await AccountedAsync(cs, ct);
-                    if (rows + dead > landed + deadLetters) progressAt = watch.Elapsed;
-                    (landed, deadLetters) = (rows, dead);
-                    if (landed + deadLetters >= events.Count) break;
-                    if (watch.Elapsed - progressAt > TimeSpan.FromSeconds(options.RollAge.TotalSeconds + 60))
-                        throw new RhythmicException($"The lander stopped short: {landed:N0} of {events.Count:N0} events landed ({deadLetters:N0} dead letters) and nothing more for {(watch.Elapsed - progressAt).TotalSeconds:F0} s.");
-                    await Task.Delay(20, ct);
+                    var positions = lander.Positions;
+                    long read, behind;
+                    lock (logEnd)
+                    {
+                        read = logEnd.Sum(p => Math.Max(0, Math.Min(p.Value, positions.GetValueOrDefault(p.Key, 0))));
+                        behind = logEnd.Count(p => positions.GetValueOrDefault(p.Key, 0) < p.Value);
+                    }
+                    if (behind == 0) break;
+                    if (read > lastRead) (lastRead, progressAt) = (read, watch.Elapsed);
+                    if (watch.Elapsed - progressAt > TimeSpan.FromSeconds(60))
+                        throw new RhythmicException($"The lander stopped reading: {read:N0} of {events.Count:N0} events read and nothing more for {(watch.Elapsed - progressAt).TotalSeconds:F0} s.");
+                    await Task.Delay(10, ct);
                 }
-                var seconds = watch.Elapsed.TotalSeconds;
+                var readSeconds = watch.Elapsed.TotalSeconds;
                 stop.Cancel();
                 await run;
+                var seconds = watch.Elapsed.TotalSeconds;
+                var (landed, deadLetters) = await AccountedAsync(cs, ct);
+                if (landed + deadLetters != events.Count)
+                    throw new RhythmicException($"The lander landed {landed:N0} of {events.Count:N0} events ({deadLetters:N0} dead letters): events were lost (the embedded Kafka keeps ~5 MB per partition; was the producer too far ahead?).");
 
                 var (files, commits) = await FilesAndCommitsAsync(cs, ct);
-                say($"landed in {seconds:F1} s: {files:N0} files in {commits:N0} manifest transactions; counting the lake with DuckDB...");
+                say($"read everything in {readSeconds:F1} s, all landed in {seconds:F1} s: {files:N0} files in {commits:N0} manifest transactions; counting the lake with DuckDB...");
                 var perTopic = new Dictionary<string, (long Produced, long Landed)>();
                 foreach (var t in Topics.All)
                 {
@@ -172,7 +185,7 @@ public static class LakeReplayBench
                 if (deadLetters > 0 || short_.Count > 0)
                     throw new RhythmicException("The lake does not hold what was produced: " +
                         string.Join(", ", perTopic.Select(p => $"{p.Key} produced {p.Value.Produced:N0}, in the lake {p.Value.Landed:N0}")) + $"; {deadLetters:N0} dead letters.");
-                return new LakeReplayResult(events.Count, perTopic.Values.Sum(v => v.Landed), seconds, files, commits, perTopic, producerWait.Elapsed.TotalSeconds);
+                return new LakeReplayResult(events.Count, perTopic.Values.Sum(v => v.Landed), seconds, files, commits, perTopic, producerWait.Elapsed.TotalSeconds, readSeconds);
             }
             finally
             {
@@ -237,7 +250,7 @@ public static class LakeReplayBench
         string.Create(CultureInfo.InvariantCulture, $"events produced: {r.Produced}"),
         string.Create(CultureInfo.InvariantCulture, $"events landed: {r.Landed} (DuckDB count per topic equals the simulator's: ")
             + string.Join(", ", r.PerTopic.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.Landed}"))) + ")",
-        string.Create(CultureInfo.InvariantCulture, $"seconds: {r.Seconds:F2} (first produce to all landed; the producer waited {r.ProducerWaitSeconds:F2} s for the lander)"),
+        string.Create(CultureInfo.InvariantCulture, $"seconds: {r.Seconds:F2} (first produce to all landed; all read at {r.ReadSeconds:F2} s, then the lander stopped and landed the rest; the producer waited {r.ProducerWaitSeconds:F2} s for the lander)"),
         string.Create(CultureInfo.InvariantCulture, $"landed events/s: {r.EventsPerSecond:F0}"),
         string.Create(CultureInfo.InvariantCulture, $"files: {r.Files} in {r.Commits} manifest transactions"),
     ];

@@ -60,6 +60,7 @@ internal static class BenchLake
                         table.AddRow("events produced", r.Produced.ToString("N0", CultureInfo.InvariantCulture));
                         table.AddRow("events landed (DuckDB, per topic = simulator)", r.Landed.ToString("N0", CultureInfo.InvariantCulture));
                         table.AddRow("seconds, first produce to all landed", r.Seconds.ToString("F2", CultureInfo.InvariantCulture));
+                        table.AddRow("seconds, first produce to all read (then the lander is stopped: it lands what it holds)", r.ReadSeconds.ToString("F2", CultureInfo.InvariantCulture));
                         table.AddRow("landed events/s", r.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
                         table.AddRow("files / manifest transactions", string.Create(CultureInfo.InvariantCulture, $"{r.Files:N0} / {r.Commits:N0}"));
                         table.AddRow("producer waited for the lander", string.Create(CultureInfo.InvariantCulture, $"{r.ProducerWaitSeconds:F2} s"));
