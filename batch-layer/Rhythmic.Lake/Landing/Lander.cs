@@ -49,7 +49,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     /// <summary>Events in committed files, since start.</summary>
     public long EventsCommitted { get; private set; }
 
-    /// <summary>The next offset this lander reads of each partition it owns, refreshed several times a second (for progress and lag).</summary>
+    /// <summary>The next offset this lander reads of each partition it owns (-1: the partition's start), refreshed several times a second (for progress and lag).</summary>
     public IReadOnlyDictionary<(string Topic, int Partition), long> Positions => _positions;
 
     private sealed class PartitionState(long stored)
