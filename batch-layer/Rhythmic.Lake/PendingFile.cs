@@ -10,9 +10,14 @@ namespace Rhythmic.Lake;
 /// </summary>
 internal sealed class PendingFile
 {
+    // A replay buffers thousands of these at once (one per topic, partition and hour), most of them a few hundred events:
+    // the buffers start small and grow, and the writer (with its page and chunk buffers) exists only from the first full
+    // row group or the finish on.
+    private const int InitialRows = 128;
     private readonly EventRowAppender _rows;
     private readonly MemoryStream _encoded = new();
-    private readonly ParquetWriter _writer;
+    private readonly ParquetCodec _codec;
+    private ParquetWriter? _writer;
     private readonly int _rowGroupRows;
 
     public string Topic { get; }
@@ -32,8 +37,8 @@ internal sealed class PendingFile
         Partition = partition;
         HourMs = hourMs;
         _rowGroupRows = rowGroupRows;
-        _rows = new EventRowAppender(topic, Math.Min(rowGroupRows, 4096));
-        _writer = new ParquetWriter(_encoded, EventTable.SchemaOf(topic), new ParquetWriterOptions { Codec = codec }, leaveOpen: true);
+        _codec = codec;
+        _rows = new EventRowAppender(topic, Math.Min(rowGroupRows, InitialRows));
     }
 
     public void Add(EventRecord e, int partition, long offset, long ingestedAtMs, int jsonBytes)
@@ -48,17 +53,25 @@ internal sealed class PendingFile
 
     private void FlushRowGroup()
     {
+        _writer ??= new ParquetWriter(_encoded, EventTable.SchemaOf(Topic), new ParquetWriterOptions { Codec = _codec }, leaveOpen: true);
         _writer.WriteRowGroup(_rows.Buffers);
         _rows.Clear();
+    }
+
+    /// <summary>Finishes the Parquet file (its last row group and footer) and returns its bytes; call once.</summary>
+    public ReadOnlyMemory<byte> Finish()
+    {
+        if (_rows.Rows > 0) FlushRowGroup();
+        _writer ??= new ParquetWriter(_encoded, EventTable.SchemaOf(Topic), new ParquetWriterOptions { Codec = _codec }, leaveOpen: true);
+        _writer.Dispose();
+        return _encoded.GetBuffer().AsMemory(0, (int)_encoded.Length);
     }
 
     /// <summary>Finishes the Parquet file and writes it durably to <paramref name="tempPath"/>; returns its size.</summary>
     public long WriteTemp(ILakeStorage storage, string tempPath)
     {
-        if (_rows.Rows > 0) FlushRowGroup();
-        _writer.Dispose();
-        _encoded.Position = 0;
-        storage.WriteDurably(tempPath, s => _encoded.CopyTo(s));
-        return _encoded.Length;
+        var bytes = Finish();
+        storage.WriteDurably(tempPath, s => s.Write(bytes.Span));
+        return bytes.Length;
     }
 }

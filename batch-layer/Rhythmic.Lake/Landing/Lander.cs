@@ -39,6 +39,10 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private long _landedAtLastTick;
     private long _newestTs = long.MinValue;     // the newest event time this lander has seen on any partition
     private volatile bool _crashed;
+    private const int ProgressIntervalMs = 200;
+    private volatile IReadOnlyDictionary<(string Topic, int Partition), long> _positions = new Dictionary<(string, int), long>();
+    private long _progressAtTicks;
+    private readonly RollPolicy _roll = new(options.RollBytes, options.RollAge, options.BacklogMessages);
 
     /// <summary>Called at each crash point of each checkpoint (tests throw from it to simulate a crash).</summary>
     public Action<LanderCrashPoint>? CrashHook { get; init; }
@@ -48,6 +52,9 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
 
     /// <summary>Events in committed files, since start.</summary>
     public long EventsCommitted { get; private set; }
+
+    /// <summary>The next offset this lander reads of each partition it owns (-1: the partition's start), refreshed several times a second (for progress and lag).</summary>
+    public IReadOnlyDictionary<(string Topic, int Partition), long> Positions => _positions;
 
     private sealed class PartitionState(long stored)
     {
@@ -100,7 +107,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
                     continue;
                 }
                 if (result is { IsPartitionEOF: false, Message: not null }) Handle(result);
-                if (ShouldRoll()) Checkpoint();
+                if (ShouldRoll(consumer)) Checkpoint();
                 if (Environment.TickCount64 - _lastTickTicks >= options.RollAge.TotalMilliseconds) Tick(consumer);
             }
             Checkpoint();
@@ -147,8 +154,42 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         if (_dirtySinceTicks == 0) _dirtySinceTicks = Environment.TickCount64;
     }
 
-    private bool ShouldRoll()
-        => _dirtySinceTicks != 0 && (_bufferedBytes >= options.RollBytes || Environment.TickCount64 - _dirtySinceTicks >= options.RollAge.TotalMilliseconds);
+    /// <summary>Whether to checkpoint now (<see cref="RollPolicy"/>); several times a second it also measures the lag and publishes <see cref="Positions"/>.</summary>
+    private bool ShouldRoll(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var now = Environment.TickCount64;
+        if (now - _progressAtTicks >= ProgressIntervalMs)
+        {
+            _progressAtTicks = now;
+            RefreshProgress(consumer, now);
+        }
+        long? oldest = _dirtySinceTicks == 0 ? null : _dirtySinceTicks;
+        if (!_roll.ShouldRoll(_bufferedBytes, oldest, now)) return false;
+        // About to roll by age: a backlog that arrived since the last look must not be landed a roll age at a time.
+        if (_roll.Behind || _bufferedBytes >= options.RollBytes || now == _progressAtTicks) return true;
+        _progressAtTicks = now;
+        RefreshProgress(consumer, now);
+        return !_roll.Behind;
+    }
+
+    private void RefreshProgress(IConsumer<byte[]?, byte[]?> consumer, long now)
+    {
+        long lag = 0;
+        var positions = new Dictionary<(string Topic, int Partition), long>(_partitions.Count);
+        foreach (var ((topic, partition), state) in _partitions)
+        {
+            positions[(topic, partition)] = state.Next;
+            // The high watermark the consumer last heard from the broker: no request of its own.
+            var high = consumer.GetWatermarkOffsets(new TopicPartition(topic, new Partition(partition))).High;
+            if (high != Offset.Unset) lag += Math.Max(0, high.Value - Math.Max(0, state.Next));
+        }
+        _positions = positions;
+        if (!_roll.Observe(lag, now, _dirtySinceTicks != 0)) return;
+        if (_roll.Behind)
+            logger.LogInformation("Lander {Client} is {Lag} messages behind: a backlog, checkpointing at {RollBytes} bytes buffered only until it catches up", options.ClientId, lag, options.RollBytes);
+        else
+            logger.LogInformation("Lander {Client} caught up ({Lag} messages behind): landing what it buffered now", options.ClientId, lag);
+    }
 
     /// <summary>
     /// Once per roll interval: publishes each partition's lag and, for partitions that are caught up and hold nothing
@@ -176,14 +217,20 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         manifest.CommitAsync(options.ConsumerGroup, commit).GetAwaiter().GetResult();
     }
 
-    /// <summary>Writes, publishes and commits everything buffered.</summary>
+    /// <summary>
+    /// Writes, publishes and commits everything buffered: every file is encoded (on all cores), written under its
+    /// temporary name and made durable (all together), renamed to its final name (each renamed directory synced once),
+    /// then the manifest rows, offsets, watermarks and dead letters are committed in one transaction.
+    /// </summary>
     private void Checkpoint()
     {
         if (_crashed || _partitions.Values.All(p => !p.Dirty)) return;
         var commit = new LakeCommit();
-        var renames = new List<(string Temp, string Final)>();
-        foreach (var file in _open.Values)
+        var files = _open.Values.ToList();
+        var finals = new string[files.Count];
+        for (var i = 0; i < files.Count; i++)
         {
+            var file = files[i];
             var final = LakeLayout.LandedFile(file.Topic, file.HourMs, file.Partition, file.FirstOffset, file.LastOffset);
             if (storage.Exists(final))
             {
@@ -193,13 +240,18 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
                 logger.LogWarning("{Path} is already in the lake (offsets restarted: was the topic recreated?); landing as {Renamed}", final, renamed);
                 final = renamed;
             }
-            var temp = final + LakeLayout.TempSuffix;
-            var bytes = file.WriteTemp(storage, temp);
-            renames.Add((temp, final));
-            commit.Files.Add(new NewLakeFile(file.Topic, file.Partition, file.FirstOffset, file.LastOffset, file.HourMs, final, file.Rows, bytes, "lander"));
+            finals[i] = final;
+        }
+        var contents = new ReadOnlyMemory<byte>[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => contents[i] = files[i].Finish());
+        storage.WriteAllDurably(files.Select((_, i) => (finals[i] + LakeLayout.TempSuffix, contents[i])).ToList());
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            commit.Files.Add(new NewLakeFile(file.Topic, file.Partition, file.FirstOffset, file.LastOffset, file.HourMs, finals[i], file.Rows, contents[i].Length, "lander"));
         }
         CrashHook?.Invoke(LanderCrashPoint.AfterWrite);
-        foreach (var (temp, final) in renames) storage.Publish(temp, final);
+        storage.PublishAll(finals.Select(f => (f + LakeLayout.TempSuffix, f)).ToList());
         CrashHook?.Invoke(LanderCrashPoint.AfterRename);
         foreach (var ((topic, partition), state) in _partitions)
         {

@@ -15,6 +15,11 @@ public sealed class LanderOptions
     public long RollBytes { get; init; } = 64L * 1024 * 1024;
     /// <summary>...or once the oldest buffered event has waited this long.</summary>
     public TimeSpan RollAge { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Behind by this many messages (over the partitions it owns), the lander is catching up a backlog: it rolls at
+    /// <see cref="RollBytes"/> only, not at <see cref="RollAge"/>, until it is within a tenth of this again.
+    /// </summary>
+    public long BacklogMessages { get; init; } = 10_000;
     public int RowGroupRows { get; init; } = 100_000;
     public ParquetCodec Codec { get; init; } = ParquetCodec.Snappy;
     /// <summary>The watermark of a partition trails its newest landed event time by this much.</summary>

@@ -16,6 +16,25 @@ public interface ILakeStorage
     /// <summary>Moves a durable file to its final name in one atomic step (replacing any file of that name).</summary>
     void Publish(string tempPath, string finalPath);
 
+    /// <summary>
+    /// Creates (or replaces) every file of <paramref name="files"/> with its content, all durable before returning. A
+    /// store that can make many files durable at once (a file system syncing them concurrently) should, rather than
+    /// one after another.
+    /// </summary>
+    void WriteAllDurably(IReadOnlyList<(string Path, ReadOnlyMemory<byte> Content)> files)
+    {
+        foreach (var (path, content) in files) WriteDurably(path, s => s.Write(content.Span));
+    }
+
+    /// <summary>
+    /// Moves durable files to their final names, each in one atomic step as <see cref="Publish"/>, with the new names
+    /// themselves durable before returning (a crash after it cannot bring back the temporary names).
+    /// </summary>
+    void PublishAll(IReadOnlyList<(string TempPath, string FinalPath)> moves)
+    {
+        foreach (var (temp, final) in moves) Publish(temp, final);
+    }
+
     /// <summary>Opens a file for reading (seekable).</summary>
     Stream OpenRead(string path);
 

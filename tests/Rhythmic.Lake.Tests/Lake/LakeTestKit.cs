@@ -67,11 +67,13 @@ internal sealed class LakeTestKit : IAsyncDisposable
 
     public void Flush() => _producer.Flush(TimeSpan.FromSeconds(30));
 
-    public Lander NewLander(Action<LanderCrashPoint>? hook = null, string? clientId = null, TimeSpan? rollAge = null, long rollBytes = 64L << 20, ParquetCodec codec = ParquetCodec.Snappy) => new(
+    public Lander NewLander(Action<LanderCrashPoint>? hook = null, string? clientId = null, TimeSpan? rollAge = null, long rollBytes = 64L << 20,
+        ParquetCodec codec = ParquetCodec.Snappy, long backlogMessages = 10_000) => new(
         new LanderOptions
         {
             BootstrapServers = Cluster.BootstrapServers, ConsumerGroup = Group, ClientId = clientId ?? "lander-" + Guid.NewGuid().ToString("N")[..6],
             RollAge = rollAge ?? TimeSpan.FromMilliseconds(300), RollBytes = rollBytes, RowGroupRows = 500, Codec = codec, AllowedLateness = TimeSpan.FromMinutes(5),
+            BacklogMessages = backlogMessages,
             Parser = new EventParserOptions { MaxFutureSeconds = int.MaxValue },
         },
         Storage, Manifest, Log) { CrashHook = hook };

@@ -60,6 +60,53 @@ public sealed class LanderTests
     }
 
     [Fact]
+    public async Task A_backlog_over_many_hours_and_partitions_lands_whole_in_far_fewer_manifest_transactions_than_files()
+    {
+        await using var kit = await LakeTestKit.StartAsync(partitions: 4);
+        const int events = 6_000;
+        const int hours = 48;
+        kit.ProduceListens(0, events, hours);   // two days of history wait in Kafka before the lander starts
+        using var stop = new CancellationTokenSource();
+        // A roll age of 1 ms would land a live stream almost event by event: a backlog must not be landed that way.
+        var run = kit.NewLander(rollAge: TimeSpan.FromMilliseconds(1), backlogMessages: 1_000).RunAsync(stop.Token);
+        await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= events, "the backlog to be committed");
+        stop.Cancel();
+        await run;
+
+        await AssertExactlyOnceAsync(kit, events);
+        var files = await TestPostgres.ScalarAsync<long>(kit.ConnectionString, "select count(*) from lake.files");
+        // Rows committed by one transaction share its start time.
+        var commits = await TestPostgres.ScalarAsync<long>(kit.ConnectionString, "select count(distinct committed_at) from lake.files");
+        Assert.True(files >= hours * 4, $"{files} files for {hours} hours of 4 partitions");
+        Assert.True(commits * 20 <= files, $"{files} files in {commits} manifest transactions");
+
+        // DuckDB reads back what was produced, each event in the folder of its own hour.
+        var glob = Path.Combine(kit.LakeDir, "raw", Topics.Listen, "**", "*.parquet");
+        var (rows, _) = await DuckDb.QueryAsync(
+            $"select sessionId, epoch_ms(ts) as ts, userId, artist, song, duration, level, firstName from read_parquet('{glob}') order by sessionId");
+        Assert.Equal(events, rows.Count);
+        var start = LakeTestKit.BaseHour.ToUnixTimeMilliseconds();
+        for (var i = 0; i < events; i++)
+        {
+            var r = rows[i];
+            Assert.Equal(i, Long(r.GetProperty("sessionId")));
+            Assert.Equal(start + hours * 3_600_000L * i / events, Long(r.GetProperty("ts")));
+            Assert.Equal(i % 2 == 0 ? i % 97 : (long?)null, r.GetProperty("userId").ValueKind == System.Text.Json.JsonValueKind.Null ? null : Long(r.GetProperty("userId")));
+            Assert.Equal($"Artist {i % 13}", r.GetProperty("artist").GetString());
+            Assert.Equal($"Song {i % 101}", r.GetProperty("song").GetString());
+            Assert.Equal(200 + i % 60 + 0.5, r.GetProperty("duration").GetDouble());
+            Assert.Equal("free", r.GetProperty("level").GetString());
+            Assert.Equal(i % 2 == 0 ? "Zoë" : null, r.GetProperty("firstName").ValueKind == System.Text.Json.JsonValueKind.Null ? null : r.GetProperty("firstName").GetString());
+        }
+        var (misplaced, _) = await DuckDb.QueryAsync(
+            $"select count(*)::int as n from read_parquet('{glob}', hive_partitioning = true) where hour::int <> extract(hour from ts) or day::int <> extract(day from ts)");
+        Assert.Equal(0, misplaced[0].GetProperty("n").GetInt32());
+    }
+
+    private static long Long(System.Text.Json.JsonElement e)
+        => e.ValueKind == System.Text.Json.JsonValueKind.String ? long.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : e.GetInt64();
+
+    [Fact]
     public async Task Late_events_land_in_their_old_hour_as_new_files_and_watermarks_follow_event_time()
     {
         await using var kit = await LakeTestKit.StartAsync(partitions: 1);
