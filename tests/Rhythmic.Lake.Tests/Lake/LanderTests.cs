@@ -91,7 +91,7 @@ public sealed class LanderTests
             var r = rows[i];
             Assert.Equal(i, Long(r.GetProperty("sessionId")));
             Assert.Equal(start + hours * 3_600_000L * i / events, Long(r.GetProperty("ts")));
-            Assert.Equal(i % 2 == 0 ? i % 97 : (long?)null, r.GetProperty("userId").ValueKind == System.Text.Json.JsonValueKind.Null ? null : Long(r.GetProperty("userId")));
+            Assert.Equal(i % 2 == 0 ? i % 97 + 1 : (long?)null, r.GetProperty("userId").ValueKind == System.Text.Json.JsonValueKind.Null ? null : Long(r.GetProperty("userId")));
             Assert.Equal($"Artist {i % 13}", r.GetProperty("artist").GetString());
             Assert.Equal($"Song {i % 101}", r.GetProperty("song").GetString());
             Assert.Equal(200 + i % 60 + 0.5, r.GetProperty("duration").GetDouble());
