@@ -7,34 +7,12 @@ namespace Rhythmic.Cli.Tests;
 /// <summary>The front door, run in-process against a home of its own (the tests share environment variables, so they run one at a time).</summary>
 [Collection(nameof(CliTests))]
 [CollectionDefinition(nameof(CliTests), DisableParallelization = true)]
-public sealed class CliTests : IDisposable
+public sealed class CliTests : InProcessCli
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("rhythmic-cli-").FullName;
-    private readonly string? _previousHome = Environment.GetEnvironmentVariable(RhythmicConfiguration.HomeVariable);
-
-    public CliTests() => Environment.SetEnvironmentVariable(RhythmicConfiguration.HomeVariable, _home);
-
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable(RhythmicConfiguration.HomeVariable, _previousHome);
-        Directory.Delete(_home, recursive: true);
-    }
-
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var capturedOut = new StringWriter();
-        using var capturedErr = new StringWriter();
-        Console.SetOut(capturedOut);
-        Console.SetError(capturedErr);
-        try { return (await Cli.RunAsync(args), capturedOut.ToString(), capturedErr.ToString()); }
-        finally { Console.SetOut(stdout); Console.SetError(stderr); }
-    }
-
     [Fact]
     public async Task A_bad_configuration_value_stops_every_verb_with_its_key()
     {
-        File.WriteAllText(Path.Combine(_home, "appsettings.json"), """{ "Kafka": { "Partitions": 0 } }""");
+        File.WriteAllText(Path.Combine(Home, "appsettings.json"), """{ "Kafka": { "Partitions": 0 } }""");
         var (exit, _, err) = await RunAsync("infra", "show");
         Assert.Equal(1, exit);
         Assert.Contains("Kafka:Partitions must be between 1 and 256 (got 0)", err);
@@ -45,7 +23,7 @@ public sealed class CliTests : IDisposable
     {
         var (exit, output, _) = await RunAsync("infra", "show");
         Assert.Equal(0, exit);
-        Assert.Contains($"lake={Path.Combine(_home, ".local/lake")}", output);
+        Assert.Contains($"lake={Path.Combine(Home, ".local/lake")}", output);
         Assert.Contains("kafka=embedded", output);
     }
 
@@ -56,7 +34,7 @@ public sealed class CliTests : IDisposable
         Assert.True(exit == 0, err);
         Assert.Contains("events (", output);
         foreach (var topic in new[] { Topics.Listen, Topics.PageView })
-            Assert.NotEmpty(Directory.GetFiles(Path.Combine(_home, "events"), topic + "*"));
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(Home, "events"), topic + "*"));
     }
 
     [Fact]
@@ -79,13 +57,13 @@ public sealed class CliTests : IDisposable
     public async Task Simulate_backfills_the_lake_and_records_every_file()
     {
         var cs = await TestPostgres.CreateDatabaseAsync();
-        File.WriteAllText(Path.Combine(_home, "appsettings.json"), $$"""{ "Postgres": { "ConnectionString": "{{cs}}" } }""");
+        File.WriteAllText(Path.Combine(Home, "appsettings.json"), $$"""{ "Postgres": { "ConnectionString": "{{cs}}" } }""");
         var (exit, output, err) = await RunAsync("simulate", "--nusers", "200", "--from", "2026-03-02T00:00:00Z", "--to", "2026-03-02T06:00:00Z", "--lake");
         Assert.True(exit == 0, err);
         var events = long.Parse(output.Split(' ')[0].Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(events > 0);
         Assert.Equal(events, await TestPostgres.ScalarAsync<long>(cs, "select coalesce(sum(row_count), 0) from lake.files"));
         Assert.Equal(await TestPostgres.ScalarAsync<long>(cs, "select count(*) from lake.files"),
-            Directory.GetFiles(Path.Combine(_home, ".local/lake/raw"), "*.parquet", SearchOption.AllDirectories).Length);
+            Directory.GetFiles(Path.Combine(Home, ".local/lake/raw"), "*.parquet", SearchOption.AllDirectories).Length);
     }
 }

@@ -6,42 +6,12 @@ namespace Rhythmic.Cli.Tests;
 
 /// <summary><c>rhythmic lake verify</c>, and the lake's identity seen from the front door (in the CLI collection: they share environment variables).</summary>
 [Collection(nameof(CliTests))]
-public sealed class LakeVerbTests : IDisposable
+public sealed class LakeVerbTests : InProcessCli
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("rhythmic-cli-lake-").FullName;
-    private readonly string? _previousHome = Environment.GetEnvironmentVariable(RhythmicConfiguration.HomeVariable);
-
-    public LakeVerbTests() => Environment.SetEnvironmentVariable(RhythmicConfiguration.HomeVariable, _home);
-
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable(RhythmicConfiguration.HomeVariable, _previousHome);
-        Directory.Delete(_home, recursive: true);
-    }
-
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var capturedOut = new StringWriter();
-        using var capturedErr = new StringWriter();
-        Console.SetOut(capturedOut);
-        Console.SetError(capturedErr);
-        // Spectre.Console keeps the writer it was created with: give it this run's, and the real one back after, so its
-        // refresh thread never writes to a disposed capture.
-        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(capturedOut) });
-        try { return (await Cli.RunAsync(args), capturedOut.ToString(), capturedErr.ToString()); }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(stdout) });
-        }
-    }
-
     private async Task<string> UseNewDatabaseAsync(string extra = "")
     {
         var cs = await TestPostgres.CreateDatabaseAsync();
-        File.WriteAllText(Path.Combine(_home, "appsettings.json"), $$"""{ "Postgres": { "ConnectionString": "{{cs}}" }{{extra}} }""");
+        File.WriteAllText(Path.Combine(Home, "appsettings.json"), $$"""{ "Postgres": { "ConnectionString": "{{cs}}" }{{extra}} }""");
         return cs;
     }
 
@@ -53,7 +23,7 @@ public sealed class LakeVerbTests : IDisposable
         var cs = await UseNewDatabaseAsync();
         var (exit, _, err) = await RunAsync(Simulate);
         Assert.True(exit == 0, err);
-        var lake = Path.Combine(_home, ".local/lake");
+        var lake = Path.Combine(Home, ".local/lake");
 
         (exit, var output, err) = await RunAsync("lake", "verify");
         Assert.True(exit == 0, output + err);
@@ -117,7 +87,7 @@ public sealed class LakeVerbTests : IDisposable
         var cs = await UseNewDatabaseAsync();
         var (exit, output, err) = await RunAsync([.. Simulate, "otherlake"]);
         Assert.True(exit == 0, err);
-        var other = Path.Combine(_home, "otherlake");
+        var other = Path.Combine(Home, "otherlake");
         Assert.True(File.Exists(Path.Combine(other, "_rhythmic/manifest.jsonl")));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(other, "raw"), "*.parquet", SearchOption.AllDirectories));
         Assert.Equal(0, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from lake.files"));
@@ -131,7 +101,7 @@ public sealed class LakeVerbTests : IDisposable
         (exit, _, err) = await RunAsync([.. Simulate, ".local/lake/"]);
         Assert.True(exit == 0, err);
         Assert.True(await TestPostgres.ScalarAsync<long>(cs, "select count(*) from lake.files") > 0);
-        Assert.Equal(Path.Combine(_home, ".local/lake"), await TestPostgres.ScalarAsync<string>(cs, "select root from lake.root"));
+        Assert.Equal(Path.Combine(Home, ".local/lake"), await TestPostgres.ScalarAsync<string>(cs, "select root from lake.root"));
     }
 
     [Fact]
@@ -140,7 +110,7 @@ public sealed class LakeVerbTests : IDisposable
         await UseNewDatabaseAsync();
         var (exit, output, err) = await RunAsync("lake", "verify");   // binds the manifest to the default Lake:Root
         Assert.True(exit == 0, output + err);
-        var lake = Path.Combine(_home, ".local/lake");
+        var lake = Path.Combine(Home, ".local/lake");
 
         await UseNewDatabaseAsync();   // a new, empty database: binding it to the same directory is refused
         foreach (var args in new[] { new[] { "lake", "verify" }, ["load", "full"], [.. Simulate] })
