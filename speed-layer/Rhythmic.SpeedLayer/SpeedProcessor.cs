@@ -167,6 +167,9 @@ public sealed class SpeedProcessor
     {
         foreach (var s in _partitions.Values)
         {
+            // Only the batch's partitions were stored: one that was not keeps its committed state (a partition with
+            // nothing stored yet is read from its start but must still be expected as unstored by the next flush).
+            if (!s.Dirty) continue;
             s.CommittedNext = s.Next;
             s.CommittedMaxTs = s.MaxTs;
             s.Dirty = false;

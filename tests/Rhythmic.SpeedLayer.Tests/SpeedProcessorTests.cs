@@ -18,6 +18,24 @@ public sealed class SpeedProcessorTests
     }
 
     [Fact]
+    public void A_partition_left_out_of_a_committed_batch_is_still_expected_unstored_by_the_next_one()
+    {
+        // Regression (crash soak in CI): partitions with nothing stored are read from offset 0; a flush that stored only
+        // the listens must not mark the quiet status changes as stored at 0, or every later flush is refused for ever.
+        var p = new SpeedProcessor(new SpeedSettings());
+        p.Assign(Topics.Listen, 0, null, start: 0);
+        p.Assign(Topics.StatusChange, 0, null, start: 0);
+        p.Process(Topics.Listen, 0, 0, new TestEvent { Topic = Topics.Listen, UserId = 1 }.ToJson());
+        var first = Assert.Single(p.TakeBatch()!.Progress);
+        Assert.Equal((Topics.Listen, PartitionProgress.None), (first.Topic, first.ExpectedNextOffset));
+        p.Committed();
+
+        p.Process(Topics.StatusChange, 0, 0, new TestEvent { Topic = Topics.StatusChange, UserId = 1 }.ToJson());
+        var second = Assert.Single(p.TakeBatch()!.Progress);
+        Assert.Equal((Topics.StatusChange, PartitionProgress.None, 1L), (second.Topic, second.ExpectedNextOffset, second.NextOffset));
+    }
+
+    [Fact]
     public void An_offset_already_processed_is_ignored()
     {
         var p = New();
