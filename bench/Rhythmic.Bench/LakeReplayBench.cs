@@ -87,13 +87,9 @@ public static class LakeReplayBench
         say($"{events.Count:N0} events ({events.Sum(e => (long)e.Value.Length) / 1e6:F0} MB of JSON): " +
             string.Join(", ", Topics.All.Select(t => $"{t} {expected[t]:N0}")));
 
-        var pg = new EmbeddedPostgres(Path.Combine(scratch, "pg"), EmbeddedPostgres.FreePort());
-        await pg.StartAsync(ct);
+        var (pg, cs) = await BenchDatabase.StartAsync(Path.Combine(scratch, "pg"), durable: true, ct);
         try
         {
-            await pg.EnsureDatabaseAsync("bench", ct);
-            var cs = pg.ConnectionString("bench");
-            await new Migrator(cs).MigrateAsync(ct);
             using var cluster = new MockCluster(1, o.RetentionBytes);
             foreach (var t in Topics.All) cluster.CreateTopic(t, o.Partitions);
             var lakeRoot = Path.Combine(scratch, "lake");
@@ -169,11 +165,12 @@ public static class LakeReplayBench
                 stop.Cancel();
                 await run;
                 var seconds = watch.Elapsed.TotalSeconds;
-                var (landed, deadLetters) = await AccountedAsync(cs, ct);
+                var (landed, deadLetters) = await CountsAsync(cs, "select (select coalesce(sum(row_count), 0)::bigint from lake.files), (select count(*) from serving.dead_letters)", ct);
                 if (landed + deadLetters != events.Count)
                     throw new RhythmicException($"The lander landed {landed:N0} of {events.Count:N0} events ({deadLetters:N0} dead letters): events were lost (was the producer further ahead than the embedded Kafka's retention?).");
 
-                var (files, commits) = await FilesAndCommitsAsync(cs, ct);
+                // Rows of one manifest transaction share committed_at (now() of that transaction).
+                var (files, commits) = await CountsAsync(cs, "select count(*), count(distinct committed_at) from lake.files", ct);
                 say($"read everything in {readSeconds:F1} s, all landed in {seconds:F1} s: {files:N0} files in {commits:N0} manifest transactions; counting the lake with DuckDB...");
                 var perTopic = new Dictionary<string, (long Produced, long Landed)>();
                 foreach (var t in Topics.All)
@@ -225,35 +222,14 @@ public static class LakeReplayBench
         }
     }
 
-    private static async Task<(long Rows, long DeadLetters)> AccountedAsync(string cs, CancellationToken ct)
+    /// <summary>Two counts of the manifest (one row of two bigints).</summary>
+    private static async Task<(long, long)> CountsAsync(string cs, string sql, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand("select (select coalesce(sum(row_count), 0)::bigint from lake.files), (select count(*) from serving.dead_letters)", conn);
+        await using var cmd = new NpgsqlCommand(sql, conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return (r.GetInt64(0), r.GetInt64(1));
     }
-
-    /// <summary>Files in the manifest and the transactions that committed them (rows of one transaction share committed_at = now()).</summary>
-    private static async Task<(long Files, long Commits)> FilesAndCommitsAsync(string cs, CancellationToken ct)
-    {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand("select count(*), count(distinct committed_at) from lake.files", conn);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return (r.GetInt64(0), r.GetInt64(1));
-    }
-
-    /// <summary>The figure as plain lines.</summary>
-    public static IEnumerable<string> Lines(LakeReplayResult r) =>
-    [
-        string.Create(CultureInfo.InvariantCulture, $"events produced: {r.Produced}"),
-        string.Create(CultureInfo.InvariantCulture, $"events landed: {r.Landed} (DuckDB count per topic equals the simulator's: ")
-            + string.Join(", ", r.PerTopic.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.Landed}"))) + ")",
-        string.Create(CultureInfo.InvariantCulture, $"seconds: {r.Seconds:F2} (first produce to all landed; all read at {r.ReadSeconds:F2} s, then the lander stopped and landed the rest; the producer waited {r.ProducerWaitSeconds:F2} s for the lander)"),
-        string.Create(CultureInfo.InvariantCulture, $"landed events/s: {r.EventsPerSecond:F0}"),
-        string.Create(CultureInfo.InvariantCulture, $"files: {r.Files} in {r.Commits} manifest transactions"),
-    ];
 }

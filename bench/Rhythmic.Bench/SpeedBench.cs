@@ -78,13 +78,9 @@ public static class SpeedBench
         if (!o.Runs('b') && !o.Runs('c')) return figures;
 
         var dir = Directory.CreateTempSubdirectory("rhythmic-bench-speed-").FullName;
-        var pg = new EmbeddedPostgres(Path.Combine(dir, "pg"), EmbeddedPostgres.FreePort(), durable: false);
-        await pg.StartAsync(ct);
+        var (pg, cs) = await BenchDatabase.StartAsync(Path.Combine(dir, "pg"), durable: false, ct);
         try
         {
-            await pg.EnsureDatabaseAsync("bench", ct);
-            var cs = pg.ConnectionString("bench");
-            await new Migrator(cs).MigrateAsync(ct);
             if (o.Runs('b'))
             {
                 figures.Add(await EndToEndAsync(events.Take(o.EndToEndEvents).ToArray(), cs, ct));

@@ -34,13 +34,9 @@ public static class WarehouseBench
         var lines = new List<WarehouseBenchLine>();
         void Add(WarehouseBenchLine l) { lines.Add(l); onLine(l); }
         var to = From.AddDays(days);
-        var pg = new EmbeddedPostgres(Path.Combine(scratch, "pg"), EmbeddedPostgres.FreePort());
-        await pg.StartAsync(ct);
+        var (pg, cs) = await BenchDatabase.StartAsync(Path.Combine(scratch, "pg"), durable: true, ct);
         try
         {
-            await pg.EnsureDatabaseAsync("bench", ct);
-            var cs = pg.ConnectionString("bench");
-            await new Migrator(cs).MigrateAsync(ct);
             var lakeRoot = Path.Combine(scratch, "lake");
             // A kept scratch directory (--keep) already holds the lake of these options: simulate it once only.
             var simulated = Path.Combine(scratch, $"simulated-{users}-{days}");

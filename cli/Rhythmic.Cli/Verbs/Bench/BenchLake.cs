@@ -87,6 +87,7 @@ internal static class BenchLake
             new TableOutput("replay", "result")
                 .Row("events produced", TableOutput.Shown(r.Produced, Invariant($"{r.Produced:N0}")))
                 .Row("events landed (DuckDB, per topic = simulator)", TableOutput.Shown(r.Landed, Invariant($"{r.Landed:N0}")))
+                .Row("landed per topic (DuckDB)", string.Join(", ", r.PerTopic.Select(p => Invariant($"{p.Key} {p.Value.Landed:N0}"))))
                 .Row("seconds, first produce to all landed", TableOutput.Shown(r.Seconds, Invariant($"{r.Seconds:F2}")))
                 .Row("seconds, first produce to all read (then the lander is stopped: it lands what it holds)", TableOutput.Shown(r.ReadSeconds, Invariant($"{r.ReadSeconds:F2}")))
                 .Row("landed events/s", TableOutput.Shown(r.EventsPerSecond, Invariant($"{r.EventsPerSecond:N0}")))
