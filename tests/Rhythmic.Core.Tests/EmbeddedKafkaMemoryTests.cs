@@ -41,7 +41,7 @@ public sealed class EmbeddedKafkaMemoryTests
     public void The_embedded_kafka_refuses_to_start_when_its_retention_cannot_fit()
     {
         var settings = RhythmicConfiguration.Load(Directory.CreateTempSubdirectory("rhythmic-kafka-").FullName);
-        var e = Assert.Throws<RhythmicException>(() => EmbeddedKafka.Start(settings, new ListLogger(), new MachineMemory(4 * GiB, 4 * GiB)));
+        var e = Assert.Throws<RhythmicException>(() => EmbeddedKafka.Start(settings, new CapturingLogger(), new MachineMemory(4 * GiB, 4 * GiB)));
         Assert.Contains("Kafka:EmbeddedRetentionMB", e.Message);
     }
 
@@ -50,7 +50,7 @@ public sealed class EmbeddedKafkaMemoryTests
     {
         var settings = RhythmicConfiguration.Load(Directory.CreateTempSubdirectory("rhythmic-kafka-").FullName,
             new Dictionary<string, string?> { ["Kafka:EmbeddedRetentionMB"] = "16" });
-        var log = new ListLogger();
+        var log = new CapturingLogger();
         using (var kafka = EmbeddedKafka.Start(settings, log, new MachineMemory(4 * GiB, 128L << 20)))
         {
             Assert.Equal(16L << 20, kafka.Cluster.RetentionBytes);

@@ -16,7 +16,7 @@ public sealed class ProducerHoldBackTests
     {
         using var cluster = TestKafka.Start(partitions: 1, Topics.All);
         var probe = new FakeProbe { LagMessages = 10_000 };   // 10,000 x 1,017 B = 9.7 MB behind, retention 1 MB
-        var log = new ListLogger();
+        var log = new CapturingLogger();
         var holdBack = new ProducerHoldBack(1L << 20, probe, log) { Interval = TimeSpan.FromMilliseconds(20) };
         await using var sink = new KafkaSink(cluster.BootstrapServers, log, holdBack: holdBack);
         long written = 0;
@@ -56,7 +56,7 @@ public sealed class ProducerHoldBackTests
         await TestPostgres.ExecAsync(cs, "insert into lake.offsets(consumer_group, topic, kafka_partition, next_offset) values ('rhythmic-lander', 'listen_events', 0, 0)");
         var settings = Core.Configuration.RhythmicConfiguration.Load(Directory.CreateTempSubdirectory("rhythmic-hold-").FullName,
             new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs });
-        var log = new ListLogger();
+        var log = new CapturingLogger();
         var holdBack = new ProducerHoldBack(1L << 20, new PostgresConsumerLagProbe(settings, cluster.BootstrapServers), log) { Interval = TimeSpan.FromMilliseconds(20) };
         await using var sink = new KafkaSink(cluster.BootstrapServers, log, holdBack: holdBack);
         long written = 0;
@@ -86,7 +86,7 @@ public sealed class ProducerHoldBackTests
     public async Task Without_stored_offsets_a_partition_receiving_more_than_the_retention_is_warned_about()
     {
         using var cluster = TestKafka.Start(partitions: 1, Topics.All);
-        var log = new ListLogger();
+        var log = new CapturingLogger();
         var holdBack = new ProducerHoldBack(64 << 10, new FakeProbe { NoGroups = true }, log) { Interval = TimeSpan.FromMilliseconds(20) };
         await using var sink = new KafkaSink(cluster.BootstrapServers, log, holdBack: holdBack);
         for (var i = 0; i < 200; i++) sink.Write(Topics.PageView, [1], Value, 0);   // ~200 KB into one partition of a 64 KB retention
@@ -102,7 +102,7 @@ public sealed class ProducerHoldBackTests
     public async Task A_probe_that_fails_does_not_hold_the_producer_and_says_so()
     {
         using var cluster = TestKafka.Start(partitions: 1, Topics.All);
-        var log = new ListLogger();
+        var log = new CapturingLogger();
         var holdBack = new ProducerHoldBack(1L << 20, new FakeProbe { Fails = true }, log) { Interval = TimeSpan.FromMilliseconds(20) };
         await using var sink = new KafkaSink(cluster.BootstrapServers, log, holdBack: holdBack);
         sink.Write(Topics.Listen, [1], Value, 0);

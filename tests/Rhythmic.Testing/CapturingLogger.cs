@@ -11,6 +11,9 @@ public sealed class CapturingLogger : ILogger
     /// <summary>Everything logged so far, in order.</summary>
     public IReadOnlyList<CapturedLog> Entries => [.. _entries];
 
+    /// <summary>Whether some entry at <paramref name="level"/> contains <paramref name="text"/>.</summary>
+    public bool Has(LogLevel level, string text) => _entries.Any(e => e.Level == level && e.Message.Contains(text, StringComparison.Ordinal));
+
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
     public bool IsEnabled(LogLevel logLevel) => true;
 
