@@ -1,23 +1,23 @@
--- The dashboard's headline figures over the recent window [$1, now): speed view counts, plus the state of the
+-- The dashboard's headline figures over the recent window [@since, now): speed view counts, plus the state of the
 -- batch side (last loaded hour, lake files), of bad input (dead letters, late events) and of loss (Kafka offsets a
 -- consumer group never read, ops.consumer_gaps).
 -- Grain: one row.
 with window_listens as (
-  select coalesce(sum(listens), 0)::bigint as plays from serving.listens_minute where minute >= $1
+  select coalesce(sum(listens), 0)::bigint as plays from serving.listens_minute where minute >= @since
 ),
 
 window_users as (
-  select count(distinct actor_id)::bigint as active_users from serving.active_users_seen where minute >= $1 and not is_guest
+  select count(distinct actor_id)::bigint as active_users from serving.active_users_seen where minute >= @since and not is_guest
 ),
 
 window_views as (
-  select coalesce(sum(views), 0)::bigint as page_views from serving.page_views_minute where minute >= $1
+  select coalesce(sum(views), 0)::bigint as page_views from serving.page_views_minute where minute >= @since
 ),
 
 window_auth as (
   select coalesce(sum(attempts) filter (where success), 0)::bigint as logins,
          coalesce(sum(attempts) filter (where not success), 0)::bigint as failed_logins
-  from serving.auth_minute where minute >= $1
+  from serving.auth_minute where minute >= @since
 ),
 
 newest as (

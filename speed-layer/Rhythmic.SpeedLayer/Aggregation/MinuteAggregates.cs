@@ -31,7 +31,7 @@ public sealed class MinuteAggregates
     public Dictionary<SongKey, long> SongPlays => Views()._songPlaysView;
     /// <summary>Plays per artist.</summary>
     public Dictionary<ArtistKey, long> ArtistPlays => Views()._artistPlaysView;
-    /// <summary>Actors seen per minute and level.</summary>
+    /// <summary>Actors seen per minute and level, with their gender and state.</summary>
     public HashSet<ActiveKey> ActiveUsers => Views()._activeUsersView;
     /// <summary>Page views by page, level and status.</summary>
     public Dictionary<PageViewKey, long> PageViews => Views()._pageViewsView;
@@ -56,11 +56,13 @@ public sealed class MinuteAggregates
         var level = _levels.Id(e.Level);
         Events++;
         _viewsStale = true;
-        _activeUsers.Add(e.UserId is { } user ? new IdKey(minute, level * 2, user) : new IdKey(minute, level * 2 + 1, e.SessionId));
+        var gender = _genders.Id(e.Gender ?? "");
+        var state = _states.Id(e.State);
+        _activeUsers.Add(e.UserId is { } user ? ActorKey(minute, level, false, gender, state, user) : ActorKey(minute, level, true, gender, state, e.SessionId));
         switch (e.Topic)
         {
             case Topics.Listen:
-                AddListen(minute, level, _genders.Id(e.Gender ?? ""), _states.Id(e.State));
+                AddListen(minute, level, gender, state);
                 AddPlay(minute, _artists.Id(e.Artist!), _songs.Id(e.Song!));
                 break;
             case Topics.PageView:
@@ -82,11 +84,13 @@ public sealed class MinuteAggregates
         var level = _levels.Id(f.Level.Of(json));
         Events++;
         _viewsStale = true;
-        _activeUsers.Add(f.HasUserId ? new IdKey(minute, level * 2, f.UserId) : new IdKey(minute, level * 2 + 1, f.SessionId));
+        var gender = _genders.Id(f.HasGender ? f.Gender.Of(json) : default);
+        var state = _states.Id(f.State.Of(json));
+        _activeUsers.Add(f.HasUserId ? ActorKey(minute, level, false, gender, state, f.UserId) : ActorKey(minute, level, true, gender, state, f.SessionId));
         switch (topic)
         {
             case Topics.Listen:
-                AddListen(minute, level, _genders.Id(f.HasGender ? f.Gender.Of(json) : default), _states.Id(f.State.Of(json)));
+                AddListen(minute, level, gender, state);
                 AddPlay(minute, _artists.Id(f.Artist.Of(json)), _songs.Id(f.Song.Of(json)));
                 break;
             case Topics.PageView:
@@ -169,6 +173,14 @@ public sealed class MinuteAggregates
             foreach (var ids in (Span<Utf8Ids>)[_levels, _genders, _states, _artists, _songs, _pages]) ids.Clear();
     }
 
+    /// <summary>
+    /// An actor seen in a minute: level (15 bits) and the guest flag, gender (16 bits) and state (32 bits) packed in A,
+    /// the actor in B. Gender and state are the actor's own (eventsim draws them once per user), so they do not split
+    /// one actor's minute into two rows; they let the distinct users be filtered by gender and state.
+    /// </summary>
+    private static IdKey ActorKey(long minute, int level, bool guest, int gender, int state, long actor)
+        => new(minute, ((long)state << 32) | ((long)gender << 16) | ((long)level << 1) | (guest ? 1L : 0L), actor);
+
     private void AddListen(long minute, int level, int gender, int state)
         => Inc(_listens, new IdKey(minute, level, IdKey.Pack(gender, state)));
 
@@ -198,7 +210,9 @@ public sealed class MinuteAggregates
         foreach (var (k, n) in _listens) _listensView[ListenKeyOf(k)] = n;
         foreach (var (k, n) in _songPlays) _songPlaysView[new SongKey(k.Minute, _artists[(int)k.A], _songs[(int)k.B])] = n;
         foreach (var (k, n) in _artistPlays) _artistPlaysView[new ArtistKey(k.Minute, _artists[(int)k.A])] = n;
-        foreach (var k in _activeUsers) _activeUsersView.Add(new ActiveKey(k.Minute, _levels[(int)(k.A >> 1)], (k.A & 1) != 0, k.B));
+        foreach (var k in _activeUsers)
+            _activeUsersView.Add(new ActiveKey(k.Minute, _levels[(int)((k.A >> 1) & 0x7FFF)], (k.A & 1) != 0, k.B,
+                _genders[(int)((k.A >> 16) & 0xFFFF)], _states[(int)(k.A >> 32)]));
         foreach (var (k, n) in _pageViews) _pageViewsView[new PageViewKey(k.Minute, _pages[(int)k.A], _levels[(int)(k.B >> 32)], (int)k.B)] = n;
         foreach (var (k, n) in _logins) _loginsView[new AuthKey(k.Minute, k.A != 0)] = n;
         foreach (var (k, n) in _levelChanges)

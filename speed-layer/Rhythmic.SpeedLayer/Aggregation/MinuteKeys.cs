@@ -8,8 +8,8 @@ public readonly record struct ListenKey(long Minute, string Level, string Gender
 public readonly record struct SongKey(long Minute, string Artist, string Song);
 /// <summary>A row of artist_plays_minute.</summary>
 public readonly record struct ArtistKey(long Minute, string Artist);
-/// <summary>An actor seen in a minute: a userId, or a guest's sessionId.</summary>
-public readonly record struct ActiveKey(long Minute, string Level, bool IsGuest, long ActorId);
+/// <summary>An actor seen in a minute: a userId, or a guest's sessionId; gender "" when unknown (guests).</summary>
+public readonly record struct ActiveKey(long Minute, string Level, bool IsGuest, long ActorId, string Gender, string State);
 /// <summary>A row of page_views_minute.</summary>
 public readonly record struct PageViewKey(long Minute, string Page, string Level, int Status);
 /// <summary>A row of auth_minute.</summary>

@@ -91,7 +91,8 @@ public sealed class PostgresSpeedStore(string connectionString) : ISpeedStore
                 a.ArtistPlays.Values.ToArray()));
         if (a.ActiveUsers.Count > 0)
             commands.Add(Command(ActiveSql, Minutes(a.ActiveUsers.Select(k => k.Minute)), a.ActiveUsers.Select(k => k.Level).ToArray(),
-                a.ActiveUsers.Select(k => k.IsGuest).ToArray(), a.ActiveUsers.Select(k => k.ActorId).ToArray()));
+                a.ActiveUsers.Select(k => k.IsGuest).ToArray(), a.ActiveUsers.Select(k => k.ActorId).ToArray(),
+                a.ActiveUsers.Select(k => k.Gender).ToArray(), a.ActiveUsers.Select(k => k.State).ToArray()));
         if (a.PageViews.Count > 0)
             commands.Add(Command(PageViewsSql, Minutes(a.PageViews.Keys.Select(k => k.Minute)), a.PageViews.Keys.Select(k => k.Page).ToArray(),
                 a.PageViews.Keys.Select(k => k.Level).ToArray(), a.PageViews.Keys.Select(k => k.Status).ToArray(), a.PageViews.Values.ToArray()));
