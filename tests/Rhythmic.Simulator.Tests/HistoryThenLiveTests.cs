@@ -55,3 +55,38 @@ public sealed class HistoryThenLiveTests
         Assert.Single(live.Events);
     }
 }
+
+/// <summary>A continuous run catching up from the past makes the same events as a history run of the same span.</summary>
+public sealed class ContinuousCatchUpTests
+{
+    /// <summary>Keeps events before a cut and cancels the run once one at or after it arrives.</summary>
+    private sealed class CutSink(long cutMs, CancellationTokenSource stop) : IEventSink
+    {
+        public MemorySink Before { get; } = new();
+        public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs)
+        {
+            if (timestampMs < cutMs) Before.Write(topic, key, json, timestampMs);
+            else stop.Cancel();
+        }
+        public Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Catching_up_continuously_makes_the_events_a_history_run_makes()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var from = now.AddHours(-6);
+        var cut = now.AddMinutes(-10);
+        var history = new MemorySink();
+        await new Simulation(new SimulationOptions { From = from, To = cut, Users = 400, Seed = 9, Workers = 1 }).RunAsync(history, default);
+
+        using var stop = new CancellationTokenSource();
+        var continuous = new CutSink(cut.ToUnixTimeMilliseconds(), stop);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new Simulation(new SimulationOptions { From = from, To = null, Continuous = true, Users = 400, Seed = 9, Workers = 1 }).RunAsync(continuous, stop.Token));
+
+        Assert.NotEmpty(history.Events);
+        Assert.Equal(history.Events, continuous.Before.Events);
+    }
+}
