@@ -87,7 +87,7 @@ public static class ServeBench
             {
                 BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30),
             };
-            await using var direct = new NpgsqlDataSourceBuilder(readerCs) { ConnectionStringBuilder = { MaxPoolSize = o.Clients } }.Build();
+            await using var direct = ServingReads.CreateDataSource(new NpgsqlConnectionStringBuilder(readerCs) { MaxPoolSize = o.Clients }.ConnectionString);
             var reads = new ServingReads(direct);
             string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
             var monthFrom = end.AddDays(-o.Days);
@@ -98,9 +98,9 @@ public static class ServeBench
                     var newest = (await db.QueryAsync<ClockRow>("data_clock")).Single().NewestMinute ?? end;
                     return await db.QueryAsync<object>("live", new { previous_from = newest.AddMinutes(-10), from = newest.AddMinutes(-5), to = newest });
                 }, t), 50),
-                ("history, month by day", $"/api/history?metric=plays&grain=day&from={Iso(monthFrom)}&to={Iso(end)}", t => HistoryDirect(reads, "plays", "day", monthFrom, end, t), 100),
-                ("history, month by hour", $"/api/history?metric=plays&grain=hour&from={Iso(monthFrom)}&to={Iso(end)}", t => HistoryDirect(reads, "plays", "hour", monthFrom, end, t), 100),
-                ("history, active users, month by day", $"/api/history?metric=active_users&grain=day&from={Iso(monthFrom)}&to={Iso(end)}", t => HistoryDirect(reads, "active_users", "day", monthFrom, end, t), 100),
+                ("history, month by day", $"/api/history?metric=plays&grain=day&from={Iso(monthFrom)}&to={Iso(end)}", t => HistoryDirect(reads, "plays", Grain.Day, monthFrom, end, t), 100),
+                ("history, month by hour", $"/api/history?metric=plays&grain=hour&from={Iso(monthFrom)}&to={Iso(end)}", t => HistoryDirect(reads, "plays", Grain.Hour, monthFrom, end, t), 100),
+                ("history, active users, month by day", $"/api/history?metric=active_users&grain=day&from={Iso(monthFrom)}&to={Iso(end)}", t => HistoryDirect(reads, "active_users", Grain.Day, monthFrom, end, t), 100),
             };
             var figures = new List<ServeFigure>();
             foreach (var (name, url, run, target) in scenarios)
@@ -123,11 +123,11 @@ public static class ServeBench
         }
     }
 
-    private static async Task HistoryDirect(ServingReads reads, string metric, string grain, DateTime from, DateTime to, CancellationToken ct)
+    private static async Task HistoryDirect(ServingReads reads, string metric, Grain grain, DateTime from, DateTime to, CancellationToken ct)
         => await reads.SnapshotAsync(async db =>
         {
-            await db.LoadedHoursAsync(from, to);
-            return await db.QueryAsync<object>($"history/{metric}", new { from, to, grain, level = (string?)null, gender = (string?)null, state = (string?)null, facts = false });
+            var (loaded, _) = await db.LoadedHoursAsync(from, to);
+            return await db.QueryAsync<object>($"history/{metric}", ViewsApi.HistoryArgs(metric, grain, from, to, loaded, null, null, null, false));
         }, ct);
 
     private sealed record LoadResult(long Requests, long Errors, double Seconds, double P50, double P99, double Max);
