@@ -19,28 +19,25 @@ internal sealed class ChartQuery
     public IEnumerable<string> Columns => Dimensions.Concat(XAxis is null ? [] : [XAxis]).Concat(FilterColumns).Distinct();
 
     private static readonly string[] ColumnLists = ["groupby", "columns", "all_columns"];
-    private static readonly string[] ColumnKeys = ["x_axis", "entity", "granularity_sqla", "series", "series_column"];
+    private static readonly string[] ColumnKeys = ["entity", "series"];
     private static readonly string[] MetricLists = ["metrics", "percent_metrics"];
     private static readonly string[] MetricKeys = ["metric", "timeseries_limit_metric", "secondary_metric", "size", "x", "y"];
 
     public static ChartQuery Of(Asset chart)
     {
         var p = chart.Content["params"] as JsonObject ?? throw new InvalidDataException($"{chart.Path}: params missing");
-        var dims = ColumnLists.SelectMany(k => Strings(p, chart, k)).ToList();
-        foreach (var k in new[] { "entity" })
-            if (p[k] is JsonValue v) dims.Add(v.GetValue<string>());
-        var x = p["x_axis"]?.GetValue<string>() ?? p["granularity_sqla"]?.GetValue<string>();
-        var filters = (p["adhoc_filters"] as JsonArray ?? []).Select(f => f!["subject"]!.GetValue<string>()).ToList();
-        foreach (var k in ColumnKeys)
-            if (p[k] is JsonValue v && k is not ("x_axis" or "granularity_sqla" or "entity")) dims.Add(v.GetValue<string>());
+        var dims = ColumnLists.SelectMany(k => Strings(p, chart, k))
+            .Concat(ColumnKeys.Where(k => p[k] is not null).Select(k => p[k]!.GetValue<string>())).ToList();
         var metrics = MetricLists.SelectMany(k => Strings(p, chart, k)).ToList();
         foreach (var k in MetricKeys)
             if (p[k] is JsonNode m) metrics.Add(m is JsonValue mv && mv.TryGetValue<string>(out var s) ? s
                 : throw new InvalidDataException($"{chart.Path}: params.{k} is not a saved metric's name (ad-hoc metrics are not used here)"));
         return new ChartQuery
         {
-            Dimensions = dims.Distinct().ToList(), Metrics = metrics.Distinct().ToList(), XAxis = x,
-            TimeGrain = p["time_grain_sqla"]?.GetValue<string>(), FilterColumns = filters,
+            Dimensions = dims.Distinct().ToList(), Metrics = metrics.Distinct().ToList(),
+            XAxis = p["x_axis"]?.GetValue<string>() ?? p["granularity_sqla"]?.GetValue<string>(),
+            TimeGrain = p["time_grain_sqla"]?.GetValue<string>(),
+            FilterColumns = (p["adhoc_filters"] as JsonArray ?? []).Select(f => f!["subject"]!.GetValue<string>()).ToList(),
         };
     }
 

@@ -38,7 +38,7 @@ public sealed class DatasetQueryTests
     }
 
     [Fact]
-    public async Task Every_dataset_returns_rows_with_exactly_its_declared_columns_and_types_as_the_reader()
+    public async Task Every_dataset_returns_rows_with_exactly_its_declared_columns_and_types_and_its_metrics_compute_as_the_reader()
     {
         var (_, reader) = await LoadedPlatform.ConnectionStringsAsync();
         foreach (var dataset in A.Datasets)
@@ -49,6 +49,11 @@ public sealed class DatasetQueryTests
             var physical = declared.Where(c => c["expression"] is null)
                 .Select(c => (c["column_name"]!.GetValue<string>(), c["type"]!.GetValue<string>().ToLowerInvariant())).ToList();
             Assert.Equal(physical.Order(), result.Columns.Order());
+
+            var metrics = dataset.Content["metrics"]!.AsArray().Select(m => m!.AsObject())
+                .Select(m => $"{m["expression"]!.GetValue<string>()} as \"{m["metric_name"]!.GetValue<string>()}\"");
+            var totals = await RunAsync(reader, $"select {string.Join(", ", metrics)} from {ChartQuery.Source(dataset)}", dataset.Path + " (metrics)");
+            Assert.All(Assert.Single(totals.Rows), v => Assert.NotNull(v));
 
             var expressions = declared.Where(c => c["expression"] is not null).Select(c => c["column_name"]!.GetValue<string>()).ToList();
             if (expressions.Count == 0) continue;
