@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Observability;
+using Rhythmic.Serving.Jobs;
 using Rhythmic.Serving.Views;
 
 namespace Rhythmic.Serving;
@@ -35,6 +36,7 @@ public static class ServingHost
         builder.Logging.AddRhythmicConsole(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(MetricsRegistry.Default);
+        builder.Services.AddHangfireDashboard();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -58,6 +60,7 @@ public static class ServingHost
         app.MapGet("/", () => Results.Content(Dashboard, "text/html; charset=utf-8"));
         app.MapViews(settings);
         Jobs.JobsEndpoints.MapJobs(app, settings);
+        app.MapHangfireDashboard(settings);
         return app;
     }
 }
