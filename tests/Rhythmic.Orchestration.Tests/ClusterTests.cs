@@ -36,7 +36,7 @@ public sealed class ClusterTests
     {
         await using var cluster = await TestCluster.CreateAsync();
         cluster.Runner.Load = (_, call, _) => throw new InvalidOperationException($"lake unreadable (call {call})");
-        await cluster.StartNodeAsync("node-a"); // MaxRetries = 2, backoff 1 s
+        await cluster.StartNodeAsync("node-a", o => o with { RetryBackoff = TimeSpan.FromSeconds(2) }); // MaxRetries = 2
         var control = new JobsControl(cluster.ConnectionString);
 
         var id = await control.TriggerAsync(JobNames.FullLoad, null, CancellationToken.None);
@@ -50,9 +50,10 @@ public sealed class ClusterTests
         Assert.All(ordered, r => Assert.Equal(id, r.JobId));
         Assert.Equal("lake unreadable (call 3)", ordered[^1].Error);
         Assert.Equal(3, cluster.Runner.FullCalls);
-        // Backoff: each retry starts no earlier than its delay (1 s, then 2 s) after the failure before it.
-        Assert.True(ordered[1].StartedAt - ordered[0].EndedAt!.Value >= TimeSpan.FromMilliseconds(900));
-        Assert.True(ordered[2].StartedAt - ordered[1].EndedAt!.Value >= TimeSpan.FromMilliseconds(1900));
+        // Backoff: each retry starts no earlier than its delay (2 s, then 4 s) after the failure before it, less the
+        // second Hangfire rounds a scheduled time down to.
+        Assert.True(ordered[1].StartedAt - ordered[0].EndedAt!.Value >= TimeSpan.FromSeconds(1), $"first retry {ordered[1].StartedAt - ordered[0].EndedAt!.Value} after");
+        Assert.True(ordered[2].StartedAt - ordered[1].EndedAt!.Value >= TimeSpan.FromSeconds(3), $"second retry {ordered[2].StartedAt - ordered[1].EndedAt!.Value} after");
 
         var failed = await control.HistoryAsync(JobNames.FullLoad, failedOnly: true, 10, CancellationToken.None);
         Assert.Equal(ordered[^1].RunId, Assert.Single(failed).RunId);
