@@ -105,9 +105,7 @@ public sealed class JobsApiTests
     [Fact]
     public async Task The_hangfire_dashboard_is_read_only_without_the_admin_token()
     {
-        var cs = await TestPostgres.CreateDatabaseAsync();
-        await (await SchedulerNode.StartAsync(new OrchestrationOptions { ConnectionString = cs, FullLoadWhenEmpty = false }, new NoLoads(), null, CancellationToken.None)).DisposeAsync();
-        var (app, http) = await StartAsync("s3cret", cs);
+        var (app, http, cs) = await StartWithScheduleAsync();
         await using var _ = app;
 
         var page = await http.GetStringAsync("/hangfire/recurring");
@@ -123,9 +121,7 @@ public sealed class JobsApiTests
     [Fact]
     public async Task The_admin_token_enables_the_hangfire_dashboards_actions_by_header_or_login_cookie()
     {
-        var cs = await TestPostgres.CreateDatabaseAsync();
-        await (await SchedulerNode.StartAsync(new OrchestrationOptions { ConnectionString = cs, FullLoadWhenEmpty = false }, new NoLoads(), null, CancellationToken.None)).DisposeAsync();
-        var (app, http) = await StartAsync("s3cret", cs);
+        var (app, http, cs) = await StartWithScheduleAsync();
         await using var _ = app;
 
         var bearer = new HttpRequestMessage(HttpMethod.Get, "/hangfire/recurring") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "s3cret") } };
@@ -143,6 +139,15 @@ public sealed class JobsApiTests
         var trigger = await browser.PostAsync("/hangfire/recurring/trigger", new FormUrlEncodedContent([new("jobs[]", JobNames.Maintenance)]));
         Assert.Equal(HttpStatusCode.NoContent, trigger.StatusCode);
         Assert.Equal(1, HangfireSetup.Storage(cs, prepareSchema: false).GetMonitoringApi().EnqueuedCount("default"));
+    }
+
+    /// <summary>The serving host on a database where a scheduler server has stored the recurring jobs (and stopped).</summary>
+    private static async Task<(WebApplication App, HttpClient Http, string Cs)> StartWithScheduleAsync()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync();
+        await (await SchedulerNode.StartAsync(new OrchestrationOptions { ConnectionString = cs, FullLoadWhenEmpty = false }, new NoLoads(), null, CancellationToken.None)).DisposeAsync();
+        var (app, http) = await StartAsync("s3cret", cs);
+        return (app, http, cs);
     }
 
     private sealed class NoLoads : ILoadRunner
