@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Npgsql;
 using Rhythmic.Orchestration.Jobs;
 
 namespace Rhythmic.Orchestration;
@@ -42,8 +43,31 @@ public static class HangfireSetup
             DistributedLockTimeout = options?.InvisibilityTimeout ?? TimeSpan.FromMinutes(5),
             QueuePollInterval = options?.QueuePollInterval ?? TimeSpan.FromSeconds(5),
         };
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, o), o);
+        if (!prepareSchema) return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, o), o);
+        // Hangfire.PostgreSql installs its tables without a lock of its own: two processes starting on a fresh
+        // database at once (a server and a trigger) would race. They take turns on an advisory lock.
+        using var conn = new NpgsqlConnection(connectionString);
+        conn.Open();
+        Advisory(conn, Sql.LoadLock);
+        try
+        {
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, o), o);
+        }
+        finally
+        {
+            Advisory(conn, Sql.LoadUnlock); // explicitly: a pooled connection's session outlives this method
+        }
     }
+
+    private static void Advisory(NpgsqlConnection conn, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn);
+        cmd.Parameters.Add(new() { Value = SchemaLockKey });
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>"RhyHfSch" in ASCII: the advisory lock around the preparation of Hangfire's schema.</summary>
+    private const long SchemaLockKey = 0x5268_7948_6653_6368;
 
     /// <summary>
     /// The filters of our servers and clients, instead of Hangfire's process-wide defaults (ten retries): retries as
