@@ -19,7 +19,8 @@ public sealed record JobInfo(string Job, string Description, string? Schedule, D
 public sealed class JobsControl(string connectionString, bool readOnly = false)
 {
     private readonly JobRunStore _runs = new(connectionString);
-    private readonly Lazy<JobStorage> _storage = new(() => HangfireSetup.Storage(connectionString, prepareSchema: !readOnly));
+    // Made at first use; PublicationOnly: a failure (the database down) is not remembered, the next call tries again.
+    private readonly Lazy<JobStorage> _storage = new(() => HangfireSetup.Storage(connectionString, prepareSchema: !readOnly), LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>Every job with its schedule, next run (a recurring slot, or a queued or retrying run) and last run.</summary>
     public async Task<IReadOnlyList<JobInfo>> ListAsync(CancellationToken ct)
