@@ -43,6 +43,7 @@ Rhythmic is up (pid $(cat "$RUN/rhythmic.pid")).
   Dashboard and API : ${where[serving.url]}/
   Health            : $health
   Metrics           : ${where[serving.url]}/metrics
+  Jobs (Hangfire)   : ${where[serving.url]}/hangfire
   PostgreSQL        : ${where[postgres]}
   Kafka             : ${where[kafka]}$( [ -f "$RUN/kafka.bootstrap" ] && echo " at $(cat "$RUN/kafka.bootstrap")")
   Lake              : ${where[lake]}

@@ -1,5 +1,3 @@
-using Quartz;
-
 namespace Rhythmic.Orchestration;
 
 /// <summary>The scheduler's jobs, by the names users type (<c>rhythmic jobs trigger incremental-load</c>).</summary>
@@ -13,12 +11,18 @@ public static class JobNames
     /// <summary>Every job, in the order they are listed.</summary>
     public static IReadOnlyList<string> All { get; } = [FullLoad, IncrementalLoad, Reconcile, Maintenance];
 
-    internal const string Group = "rhythmic";
-
-    internal static JobKey Key(string job) => new(job, Group);
-
     /// <summary>Whether <paramref name="job"/> names a job of ours.</summary>
     public static bool IsKnown(string job) => All.Contains(job);
+
+    /// <summary>What a job does, as listed.</summary>
+    public static string Description(string job) => job switch
+    {
+        FullLoad => "Rebuild the warehouse from the whole lake.",
+        IncrementalLoad => "Load complete new and changed hours.",
+        Reconcile => "Compare speed and batch totals of loaded hours.",
+        Maintenance => "Vacuum and analyze the changed warehouse tables, holding the loads' lock; purge expired serving minutes and dead letters.",
+        _ => throw new ArgumentOutOfRangeException(nameof(job), job, "not a job"),
+    };
 }
 
 /// <summary>Why a run started, as recorded in ops.job_runs.trigger.</summary>

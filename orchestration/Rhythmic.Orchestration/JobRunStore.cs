@@ -6,17 +6,20 @@ namespace Rhythmic.Orchestration;
 /// <summary>Reads and writes the run history in ops.job_runs.</summary>
 public sealed class JobRunStore(string connectionString)
 {
-    internal async Task<long> StartAsync(string job, string trigger, int attempt, string instanceId, string fireInstanceId, DateTime? scheduledAt, CancellationToken ct)
+    /// <summary>Records the start of a run of Hangfire job <paramref name="jobId"/>; a recovery if another run of it was left running.</summary>
+    internal async Task<(long RunId, string Origin)> StartAsync(string job, string origin, int attempt, string instanceId, string jobId, DateTime? scheduledAt, CancellationToken ct)
     {
         await using var conn = await OpenAsync(ct);
         await using var cmd = new NpgsqlCommand(Sql.JobRunStart, conn);
         cmd.Parameters.Add(new() { Value = job });
-        cmd.Parameters.Add(new() { Value = trigger });
+        cmd.Parameters.Add(new() { Value = origin });
         cmd.Parameters.Add(new() { Value = attempt });
         cmd.Parameters.Add(new() { Value = instanceId });
-        cmd.Parameters.Add(new() { Value = fireInstanceId });
-        cmd.Parameters.Add(new() { Value = (object?)scheduledAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        cmd.Parameters.Add(new() { Value = jobId });
+        cmd.Parameters.Add(new() { Value = (object?)(scheduledAt is { } t ? AsUtc(t) : null) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.GetString(1));
     }
 
     internal async Task FinishAsync(long runId, string status, long? rows, IReadOnlyList<DateTime>? hours, string? detail, string? error)
@@ -33,13 +36,13 @@ public sealed class JobRunStore(string connectionString)
         await cmd.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    internal async Task<int> AbandonOthersAsync(string job, string recoveringInstanceId, CancellationToken ct)
+    /// <summary>The runs of one Hangfire job, oldest first: its attempts and recoveries.</summary>
+    public async Task<IReadOnlyList<JobRun>> RunsOfJobAsync(string jobId, CancellationToken ct)
     {
         await using var conn = await OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(Sql.JobRunsAbandon, conn);
-        cmd.Parameters.Add(new() { Value = job });
-        cmd.Parameters.Add(new() { Value = recoveringInstanceId });
-        return await cmd.ExecuteNonQueryAsync(ct);
+        await using var cmd = new NpgsqlCommand(Sql.JobRunsOfJob, conn);
+        cmd.Parameters.Add(new() { Value = jobId });
+        return await ReadAsync(cmd, ct);
     }
 
     /// <summary>Runs newest first, of one job or all, optionally only the failed ones.</summary>
@@ -87,7 +90,7 @@ public sealed class JobRunStore(string connectionString)
                 r.IsDBNull(5) ? null : r.GetDateTime(5), r.GetDateTime(6), r.IsDBNull(7) ? null : r.GetDateTime(7),
                 r.GetString(8), r.IsDBNull(9) ? null : r.GetInt64(9),
                 r.IsDBNull(10) ? [] : r.GetFieldValue<DateTime[]>(10), r.IsDBNull(11) ? null : r.GetString(11),
-                r.IsDBNull(12) ? null : r.GetString(12)));
+                r.IsDBNull(12) ? null : r.GetString(12), r.GetString(13)));
         }
         return runs;
     }

@@ -3,9 +3,9 @@ using Npgsql;
 namespace Rhythmic.Orchestration;
 
 /// <summary>
-/// The PostgreSQL advisory lock full and incremental loads hold while they run, so they never overlap on any node
-/// (Quartz's [DisallowConcurrentExecution] only keeps one job from overlapping itself). A session lock: if the
-/// process dies its connection closes and the lock is released.
+/// The PostgreSQL advisory lock full and incremental loads hold while they run, so they never overlap on any server,
+/// behind Hangfire's own lock (<see cref="Jobs.ExclusiveLoadFilter"/>), which expires after a while even when its
+/// holder lives. A session lock: if the process dies its connection closes and the lock is released.
 /// </summary>
 internal sealed class LoadLock : IAsyncDisposable
 {

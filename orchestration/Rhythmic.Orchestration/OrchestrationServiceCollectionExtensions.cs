@@ -6,12 +6,12 @@ using Rhythmic.Core.Configuration;
 
 namespace Rhythmic.Orchestration;
 
-/// <summary>Adds the scheduler node to a host whose services hold the platform's <see cref="RhythmicSettings"/> (<c>rhythmic up</c>).</summary>
+/// <summary>Adds a Hangfire server of the loads to a host whose services hold the platform's <see cref="RhythmicSettings"/> (<c>rhythmic up</c>).</summary>
 public static class OrchestrationServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds a scheduler node running the warehouse's loads (an <see cref="ILoadRunner"/> or <see cref="OrchestrationOptions"/>
-    /// registered before wins). With <paramref name="onlyWhenRunInUp"/>, the node stays off when Jobs:RunInUp is false.
+    /// Adds a Hangfire server running the warehouse's loads (an <see cref="ILoadRunner"/> or <see cref="OrchestrationOptions"/>
+    /// registered before wins). With <paramref name="onlyWhenRunInUp"/>, the server stays off when Jobs:RunInUp is false.
     /// </summary>
     public static IServiceCollection AddOrchestration(this IServiceCollection services, bool onlyWhenRunInUp = false)
     {
@@ -27,7 +27,7 @@ public static class OrchestrationServiceCollectionExtensions
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            loggerFactory.CreateLogger<OrchestratorService>().LogInformation("Jobs:RunInUp is false: no scheduler node in this process");
+            loggerFactory.CreateLogger<OrchestratorService>().LogInformation("Jobs:RunInUp is false: no Hangfire server in this process");
             return Task.CompletedTask;
         }
 

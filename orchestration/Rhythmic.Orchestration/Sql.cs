@@ -7,7 +7,7 @@ internal static class Sql
 {
     public static readonly string JobRunStart = Read("job_run_start.sql");
     public static readonly string JobRunFinish = Read("job_run_finish.sql");
-    public static readonly string JobRunsAbandon = Read("job_runs_abandon.sql");
+    public static readonly string JobRunsOfJob = Read("job_runs_of_job.sql");
     public static readonly string JobRunsHistory = Read("job_runs_history.sql");
     public static readonly string JobRunsLast = Read("job_runs_last.sql");
     public static readonly string LoadLock = Read("load_lock.sql");

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Observability;
+using Rhythmic.Serving.Jobs;
 using Rhythmic.Serving.Views;
 
 namespace Rhythmic.Serving;
@@ -46,6 +47,7 @@ public static class ServingHost
             return Task.CompletedTask;
         }));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+        builder.Services.AddHangfireDashboard();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -71,6 +73,7 @@ public static class ServingHost
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/openapi", () => Results.Content(ApiDocsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
         Jobs.JobsEndpoints.MapJobs(app, settings);
+        app.MapHangfireDashboard(settings);
         return app;
     }
 }

@@ -101,6 +101,38 @@ public sealed class PipedOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task Jobs_trigger_wait_prints_the_run_a_jobs_run_server_made_of_it()
+    {
+        var cs = await UseNewDatabaseAsync();
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "rhythmic.dll"), "jobs", "run"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = _home,
+        };
+        psi.Environment["RHYTHMIC_HOME"] = _home;
+        using var server = Process.Start(psi)!;
+        var serverOut = server.StandardError.ReadToEndAsync();
+        _ = server.StandardOutput.ReadToEndAsync();
+        try
+        {
+            var (exit, output, err) = await RunAsync("jobs", "trigger", JobNames.Maintenance, "--wait");
+            Assert.True(exit == 0, err + output);
+            Assert.Matches(@"Queued maintenance as Hangfire job \d+\.", output);
+            Assert.Contains("maintenance: succeeded", output);
+            (exit, output, err) = await RunAsync("jobs", "history", "--json");
+            Assert.True(exit == 0, err);
+            using var runs = JsonDocument.Parse(output);
+            var run = runs.RootElement.EnumerateArray().Single(r => r.GetProperty("job").GetString() == JobNames.Maintenance);
+            Assert.Equal("manual", run.GetProperty("trigger").GetString());
+            Assert.True(await TestPostgres.ScalarAsync<long>(cs, "select count(*) from hangfire.job where statename = 'Succeeded'") >= 1);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task Infra_show_prints_key_value_lines_or_json()
     {
         var (exit, output, err) = await RunAsync("infra", "show");

@@ -63,6 +63,17 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void A_job_schedule_is_a_cron_expression_as_Hangfire_reads_it_and_a_bad_one_names_its_key()
+    {
+        Assert.Equal("*/5 * * * *", Load("""{ "Jobs": { "IncrementalCron": "*/5 * * * *" } }""").Jobs.IncrementalCron);
+        Assert.Equal("0 */5 * * * *", Load("""{ "Jobs": { "IncrementalCron": "0 */5 * * * *" } }""").Jobs.IncrementalCron);   // seconds first
+        var e = Assert.Throws<RhythmicException>(() => Load("""{ "Jobs": { "MaintenanceCron": "30 3 * * sometimes" } }"""));
+        Assert.Contains("Jobs:MaintenanceCron is not a cron expression ('30 3 * * sometimes'", e.Message);
+        e = Assert.Throws<RhythmicException>(() => Load("""{ "Jobs": { "InvisibilityTimeoutSeconds": 0 } }"""));
+        Assert.Contains("Jobs:InvisibilityTimeoutSeconds must be between 1 and 86400 (got 0)", e.Message);
+    }
+
+    [Fact]
     public void Mistyped_value_names_its_key()
     {
         var e = Assert.Throws<RhythmicException>(() => Load("""{ "Speed": { "FlushIntervalMs": "soon" } }"""));

@@ -5,6 +5,18 @@ namespace Rhythmic.Core.Tests;
 public sealed class MigrationTests
 {
     [Fact]
+    public async Task Quartz_tables_are_dropped_and_Hangfire_gets_a_schema_the_reader_may_read()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync();
+        Assert.Equal(0, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from pg_tables where schemaname = 'ops' and tablename like 'qrtz%'"));
+        Assert.True(await TestPostgres.ScalarAsync<bool>(cs, "select has_schema_privilege('rhythmic_reader', 'hangfire', 'usage')"));
+        // A table the owner creates there later (as Hangfire.PostgreSql does) is readable by the reader, not writable.
+        await TestPostgres.ExecAsync(cs, "create table hangfire.probe (id int)");
+        Assert.True(await TestPostgres.ScalarAsync<bool>(cs, "select has_table_privilege('rhythmic_reader', 'hangfire.probe', 'select')"));
+        Assert.False(await TestPostgres.ScalarAsync<bool>(cs, "select has_table_privilege('rhythmic_reader', 'hangfire.probe', 'insert')"));
+    }
+
+    [Fact]
     public async Task Migrations_apply_in_order_and_are_recorded()
     {
         var cs = await TestPostgres.CreateDatabaseAsync(migrate: false);

@@ -20,7 +20,7 @@ public sealed class MaintenanceTests
             select pg_stat_force_next_flush();
             """);
         await cluster.StartNodeAsync("node-a", o => o with { RetentionDays = 14 });
-        await using var control = new JobsControl(cs);
+        var control = new JobsControl(cs);
 
         await control.TriggerAsync(JobNames.Maintenance, null, CancellationToken.None);
 
@@ -50,7 +50,7 @@ public sealed class MaintenanceTests
         await using (var lockCmd = new Npgsql.NpgsqlCommand("select pg_advisory_xact_lock(5938129649561717828)", load, tx))
             await lockCmd.ExecuteNonQueryAsync();
         await cluster.StartNodeAsync("node-a");
-        await using var control = new JobsControl(cs);
+        var control = new JobsControl(cs);
 
         await control.TriggerAsync(JobNames.Maintenance, null, CancellationToken.None);
 

@@ -25,27 +25,21 @@ public sealed class MissingLakeFileTests
             File.Delete(Path.Combine(lakeRoot, path));
             var settings = new RhythmicSettings { Home = lakeRoot, Postgres = { ConnectionString = cluster.ConnectionString }, Lake = { Root = lakeRoot } };
             var options = cluster.Options("node-a");
-            var node = await OrchestratorService.StartNodeAsync(options, WarehouseLoadRunner.Create(settings, NullLoggerFactory.Instance), NullLoggerFactory.Instance, CancellationToken.None);
-            try
-            {
-                await using var control = new JobsControl(cluster.ConnectionString);
-                await control.TriggerAsync(JobNames.IncrementalLoad, null, CancellationToken.None);
+            await cluster.StartNodeAsync(options, WarehouseLoadRunner.Create(settings, NullLoggerFactory.Instance));
+            var control = new JobsControl(cluster.ConnectionString);
 
-                var runs = (await Eventually.ValueAsync(() => cluster.RunsAsync(JobNames.IncrementalLoad),
-                    r => r.Any(x => x.Status == RunStatus.Failed), "the incremental load to fail after its retries", seconds: 120))
-                    .Where(r => r.Trigger is RunOrigins.Manual or RunOrigins.Retry).ToList();   // not an hourly run the cron may add
-                var expected = $"lake file {path} is recorded in the manifest but missing from {lakeRoot}: run `rhythmic lake verify`";
-                Assert.Equal(options.MaxRetries + 1, runs.Count);
-                Assert.All(runs, r => Assert.Equal(expected, r.Error));
-                Assert.Equal(Enumerable.Range(0, options.MaxRetries + 1), runs.Select(r => r.Attempt).Order());
-                Assert.Equal(RunStatus.Failed, Assert.Single(runs, r => r.Attempt == options.MaxRetries).Status);
-                Assert.All(runs.Where(r => r.Attempt < options.MaxRetries), r => Assert.Equal(RunStatus.Retrying, r.Status));
-                Assert.Equal(0, await TestPostgres.ScalarAsync<long>(cluster.ConnectionString, "select count(*) from dw.load_state"));
-            }
-            finally
-            {
-                await node.Shutdown(false, CancellationToken.None);
-            }
+            var id = await control.TriggerAsync(JobNames.IncrementalLoad, null, CancellationToken.None);
+
+            await Eventually.ValueAsync(() => control.StateAsync(id, CancellationToken.None), JobsControl.IsFinal, "the incremental load to fail after its retries", seconds: 120);
+            Assert.Equal("Failed", await control.StateAsync(id, CancellationToken.None));
+            var runs = await control.RunsOfJobAsync(id, CancellationToken.None);
+            var expected = $"lake file {path} is recorded in the manifest but missing from {lakeRoot}: run `rhythmic lake verify`";
+            Assert.Equal(options.MaxRetries + 1, runs.Count);
+            Assert.All(runs, r => Assert.Equal(expected, r.Error));
+            Assert.Equal(Enumerable.Range(0, options.MaxRetries + 1), runs.Select(r => r.Attempt));
+            Assert.Equal(RunStatus.Failed, runs[^1].Status);
+            Assert.All(runs.SkipLast(1), r => Assert.Equal(RunStatus.Retrying, r.Status));
+            Assert.Equal(0, await TestPostgres.ScalarAsync<long>(cluster.ConnectionString, "select count(*) from dw.load_state"));
         }
         finally
         {

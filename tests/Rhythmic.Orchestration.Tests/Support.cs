@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Quartz;
 using Rhythmic.Testing;
 
 namespace Rhythmic.Orchestration.Tests;
@@ -47,10 +46,10 @@ internal sealed class FakeRunner : ILoadRunner
     }
 }
 
-/// <summary>A private database with scheduler nodes on it, shut down at the end of the test.</summary>
+/// <summary>A private database with scheduler servers on it, stopped at the end of the test.</summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
-    private readonly List<IScheduler> _nodes = [];
+    private readonly List<SchedulerNode> _nodes = [];
 
     public string ConnectionString { get; }
     public FakeRunner Runner { get; } = new();
@@ -59,26 +58,51 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public static async Task<TestCluster> CreateAsync() => new(await TestPostgres.CreateDatabaseAsync());
 
-    /// <summary>Fast settings for tests: a one-second check-in (a silent node is presumed dead after two), quick polling, short backoff.</summary>
+    /// <summary>
+    /// Fast settings for tests: a five-second invisibility timeout (a dead server's job runs elsewhere after it),
+    /// quick polling, one-second backoff, two retries. The server's sessions carry its name as their application
+    /// name, so a test can kill them as a dead process's.
+    /// </summary>
     public OrchestrationOptions Options(string instanceId) => new()
     {
-        ConnectionString = ConnectionString,
+        ConnectionString = ConnectionStringOf(instanceId),
         InstanceId = instanceId,
-        CheckinInterval = TimeSpan.FromSeconds(1),
-        IdleWaitTime = TimeSpan.FromSeconds(1),
-        MisfireThreshold = TimeSpan.FromSeconds(1),
-        RetryBackoff = TimeSpan.FromMilliseconds(100),
+        InvisibilityTimeout = TimeSpan.FromSeconds(5),
+        QueuePollInterval = TimeSpan.FromMilliseconds(200),
+        SchedulePollingInterval = TimeSpan.FromSeconds(1),
+        RetryBackoff = TimeSpan.FromSeconds(1),
         MaxRetries = 2,
+        WorkerCount = 3,
+        ShutdownTimeout = TimeSpan.FromMilliseconds(500),
         FullLoadWhenEmpty = false,
     };
 
-    /// <summary>Starts a node with the test options (adjusted by <paramref name="tweak"/>).</summary>
-    public async Task<IScheduler> StartNodeAsync(string instanceId, Func<OrchestrationOptions, OrchestrationOptions>? tweak = null)
+    /// <summary>The database's connection string, its sessions named after <paramref name="instanceId"/>.</summary>
+    public string ConnectionStringOf(string instanceId)
+        => new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { ApplicationName = instanceId }.ConnectionString;
+
+    /// <summary>Starts a server with the test options (adjusted by <paramref name="tweak"/>).</summary>
+    public Task<SchedulerNode> StartNodeAsync(string instanceId, Func<OrchestrationOptions, OrchestrationOptions>? tweak = null)
+        => StartNodeAsync((tweak ?? (o => o))(Options(instanceId)), Runner);
+
+    /// <summary>Starts a server with these options and loads; stopped with the cluster.</summary>
+    public async Task<SchedulerNode> StartNodeAsync(OrchestrationOptions options, ILoadRunner runner)
     {
-        var options = (tweak ?? (o => o))(Options(instanceId));
-        var node = await OrchestratorService.StartNodeAsync(options, Runner, NullLoggerFactory.Instance, CancellationToken.None);
+        var node = await SchedulerNode.StartAsync(options, runner, NullLoggerFactory.Instance, CancellationToken.None);
         lock (_nodes) _nodes.Add(node);
         return node;
+    }
+
+    /// <summary>
+    /// Kills a server as its process would die: it stops at once (no waiting for its jobs, no more keep-alive) and
+    /// every database session it had (its load's transaction, its advisory lock) is terminated. Its hung job's thread
+    /// stays blocked, as a dead process never resumes.
+    /// </summary>
+    public async Task KillAsync(SchedulerNode node)
+    {
+        await node.DisposeAsync();
+        await TestPostgres.ExecAsync(ConnectionString,
+            $"select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = '{node.InstanceId}'");
     }
 
     public Task<IReadOnlyList<JobRun>> RunsAsync(string? job = null)
@@ -86,8 +110,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in _nodes)
-            if (node.Status is not (SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown)) await node.Shutdown(false, CancellationToken.None);
+        foreach (var node in _nodes) await node.DisposeAsync();
     }
 }
 

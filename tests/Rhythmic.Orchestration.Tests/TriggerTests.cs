@@ -8,14 +8,17 @@ public sealed class TriggerTests
         await using var cluster = await TestCluster.CreateAsync();
         cluster.Runner.Load = (_, _, _) => Task.FromResult(new LoadOutcome([new DateTime(2024, 3, 1, 10, 0, 0, DateTimeKind.Utc)], 42));
         await cluster.StartNodeAsync("node-a");
-        await using var control = new JobsControl(cluster.ConnectionString);
+        var control = new JobsControl(cluster.ConnectionString);
 
-        await control.TriggerAsync(JobNames.FullLoad, null, CancellationToken.None);
+        var id = await control.TriggerAsync(JobNames.FullLoad, null, CancellationToken.None);
 
-        var runs = await Eventually.ValueAsync(() => cluster.RunsAsync(JobNames.FullLoad), r => r.Any(x => x.Status != RunStatus.Running), "the full load to finish");
-        var run = Assert.Single(runs);
+        await Eventually.ValueAsync(() => control.StateAsync(id, CancellationToken.None), JobsControl.IsFinal, "the full load to finish");
+        Assert.Equal("Succeeded", await control.StateAsync(id, CancellationToken.None));
+        var run = Assert.Single(await cluster.RunsAsync(JobNames.FullLoad));
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(RunOrigins.Manual, run.Trigger);
+        Assert.Equal(id, run.JobId);
+        Assert.Equal("node-a", run.InstanceId);
         Assert.Equal(42, run.Rows);
         Assert.Equal([new DateTime(2024, 3, 1, 10, 0, 0, DateTimeKind.Utc)], run.Hours);
         Assert.NotNull(run.EndedAt);
@@ -24,7 +27,24 @@ public sealed class TriggerTests
         var listed = await control.ListAsync(CancellationToken.None);
         var full = Assert.Single(listed, j => j.Job == JobNames.FullLoad);
         Assert.Equal(run.RunId, full.LastRun?.RunId);
-        Assert.Null(full.NextRunAt); // nothing more is queued: the trigger fired once
-        Assert.NotNull(Assert.Single(listed, j => j.Job == JobNames.IncrementalLoad).NextRunAt);
+        Assert.Null(full.NextRunAt); // nothing more is queued: the trigger ran once
+        var incremental = Assert.Single(listed, j => j.Job == JobNames.IncrementalLoad);
+        Assert.NotNull(incremental.NextRunAt);
+        Assert.StartsWith("5 * * * *", incremental.Schedule);
+    }
+
+    [Fact]
+    public async Task A_run_queued_while_no_server_is_up_runs_once_one_starts()
+    {
+        await using var cluster = await TestCluster.CreateAsync();
+        var control = new JobsControl(cluster.ConnectionString);
+
+        var id = await control.TriggerAsync(JobNames.Maintenance, null, CancellationToken.None);
+        Assert.NotNull((await control.ListAsync(CancellationToken.None)).Single(j => j.Job == JobNames.Maintenance).NextRunAt);
+        await cluster.StartNodeAsync("node-a");
+
+        await Eventually.ValueAsync(() => control.StateAsync(id, CancellationToken.None), JobsControl.IsFinal, "the maintenance run");
+        var run = Assert.Single(await control.RunsOfJobAsync(id, CancellationToken.None));
+        Assert.Equal(RunStatus.Succeeded, run.Status);
     }
 }

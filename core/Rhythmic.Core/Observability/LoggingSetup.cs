@@ -19,7 +19,7 @@ public static class LoggingSetup
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        logging.AddFilter("Quartz", LogLevel.Warning);
+        logging.AddFilter("Hangfire", LogLevel.Warning);
         logging.AddConsole(o => { o.FormatterName = formatter; o.LogToStandardErrorThreshold = LogLevel.Trace; });
         logging.Services.Configure<SimpleConsoleFormatterOptions>(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; o.UseUtcTimestamp = true; });
         logging.Services.Configure<JsonConsoleFormatterOptions>(o => { o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; o.UseUtcTimestamp = true; });

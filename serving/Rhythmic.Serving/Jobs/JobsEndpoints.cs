@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -14,14 +12,15 @@ namespace Rhythmic.Serving.Jobs;
 /// The scheduler over HTTP: <c>GET /api/jobs</c> (jobs, schedules, next and last runs), <c>GET /api/jobs/history</c>
 /// (<c>?job=J&amp;failed=true&amp;limit=N</c>), and <c>POST /api/jobs/{job}/trigger</c> (<c>?hour=2024-03-09T22</c> for
 /// reconcile), which needs <c>Authorization: Bearer &lt;Serving:AdminToken&gt;</c> and is disabled while no token is set.
-/// The reads go through the read-only role; only the trigger, which stores a Quartz trigger (a write to ops.qrtz_*),
+/// The reads go through the read-only role; only the trigger, which queues a Hangfire job (a write to hangfire.*),
 /// uses the owner's connection, and only once the admin token has been checked.
 /// </summary>
 public static class JobsEndpoints
 {
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app, RhythmicSettings settings)
     {
-        var reads = new JobsControl(settings.Postgres.EffectiveReaderConnectionString);
+        var token = new AdminToken(settings.Serving.AdminToken);
+        var reads = new JobsControl(settings.Postgres.EffectiveReaderConnectionString, readOnly: true);
         var admin = new Lazy<JobsControl>(() => new JobsControl(settings.Postgres.EffectiveConnectionString));
         app.MapGet("/api/jobs", async (CancellationToken ct) => Results.Json(await reads.ListAsync(ct)));
         app.MapGet("/api/jobs/history", async (string? job, bool? failed, int? limit, CancellationToken ct) =>
@@ -30,9 +29,9 @@ public static class JobsEndpoints
                 : Results.Json(await reads.HistoryAsync(job, failed ?? false, Math.Clamp(limit ?? 100, 1, 1000), ct)));
         app.MapPost("/api/jobs/{job}/trigger", async (string job, [FromQuery] string[]? hour, HttpContext http, CancellationToken ct) =>
         {
-            if (string.IsNullOrEmpty(settings.Serving.AdminToken))
+            if (!token.Configured)
                 return Results.Json(new { error = "triggering is disabled: set Serving:AdminToken" }, statusCode: 403);
-            if (!Authorized(http.Request.Headers.Authorization.ToString(), settings.Serving.AdminToken))
+            if (!token.MatchesBearer(http.Request.Headers.Authorization.ToString()))
                 return Results.Json(new { error = "a valid 'Authorization: Bearer <Serving:AdminToken>' header is required" }, statusCode: 401);
             if (!JobNames.IsKnown(job))
                 return Results.Json(new { error = $"unknown job '{job}' (jobs: {string.Join(", ", JobNames.All)})" }, statusCode: 404);
@@ -46,8 +45,8 @@ public static class JobsEndpoints
             }
             try
             {
-                await admin.Value.TriggerAsync(job, hours, ct);
-                return Results.Json(new { queued = job }, statusCode: 202);
+                var id = await admin.Value.TriggerAsync(job, hours, ct);
+                return Results.Json(new { queued = job, jobId = id }, statusCode: 202);
             }
             catch (RhythmicException e)
             {
@@ -55,12 +54,5 @@ public static class JobsEndpoints
             }
         });
         return app;
-    }
-
-    private static bool Authorized(string header, string token)
-    {
-        const string scheme = "Bearer ";
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return false;
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()), Encoding.UTF8.GetBytes(token));
     }
 }

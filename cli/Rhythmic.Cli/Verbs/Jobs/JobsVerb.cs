@@ -7,12 +7,12 @@ using Spectre.Console;
 
 namespace Rhythmic.Cli.Verbs;
 
-/// <summary><c>rhythmic jobs run|list|trigger|history</c>: the scheduler of the loads (Quartz.NET, clustered on PostgreSQL).</summary>
+/// <summary><c>rhythmic jobs run|list|trigger|history</c>: the scheduler of the loads (Hangfire, its storage in PostgreSQL).</summary>
 internal static class JobsVerb
 {
     private static readonly Argument<string> Job = new("job") { Description = $"The job: {string.Join(", ", JobNames.All)}." };
     private static readonly Option<string[]> Hours = new("--hour") { Description = "reconcile only: an hour to check (UTC, e.g. 2024-03-09T22); repeatable.", AllowMultipleArgumentsPerToken = true };
-    private static readonly Option<bool> Wait = new("--wait") { Description = "Wait until the run ends and print how it went (a running scheduler node must pick it up)." };
+    private static readonly Option<bool> Wait = new("--wait") { Description = "Wait until the job is done (retries included) and print how its last run went (a running scheduler server must pick it up)." };
     private static readonly Option<string?> HistoryJob = new("--job") { Description = "Only this job's runs." };
     private static readonly Option<bool> Failed = new("--failed") { Description = "Only runs that failed after their last retry." };
     private static readonly Option<int> Limit = new("--limit") { Description = "At most this many runs (default 50).", DefaultValueFactory = _ => 50 };
@@ -23,14 +23,14 @@ internal static class JobsVerb
     {
         var command = new Command("jobs", "Scheduled loads (run the scheduler, list, trigger, history).");
 
-        var run = new Command("run", "Run a scheduler node until Ctrl-C: full load when the warehouse is empty, incremental load on Jobs:IncrementalCron, reconcile after each, maintenance on Jobs:MaintenanceCron. Several nodes may run at once.");
+        var run = new Command("run", "Run a Hangfire server until Ctrl-C: full load when the warehouse is empty, incremental load on Jobs:IncrementalCron, reconcile after each, maintenance on Jobs:MaintenanceCron. Several servers may run at once; the dashboard is at /hangfire on the serving host.");
         run.SetAction((_, ct) => RunAsync(ct));
 
         var list = new Command("list", "Jobs, their schedules, next and last runs.");
         list.Options.Add(ListJson);
         list.SetAction((parse, ct) => ListAsync(TableOutput.ModeOf(parse.GetValue(ListJson)), ct));
 
-        var trigger = new Command("trigger", "Queue a run of a job now (a running node runs it).");
+        var trigger = new Command("trigger", "Queue a run of a job now (a running scheduler server runs it).");
         trigger.Arguments.Add(Job);
         trigger.Options.Add(Hours);
         trigger.Options.Add(Wait);
@@ -56,18 +56,17 @@ internal static class JobsVerb
         return await ctx.RunWithDatabaseAsync("Rhythmic.Jobs", invocation, async (log, ct) =>
         {
             var options = OrchestrationOptions.From(ctx.Settings);
-            var node = await OrchestratorService.StartNodeAsync(options, WarehouseLoadRunner.Create(ctx.Settings, ctx.LoggerFactory), ctx.LoggerFactory, ct);
-            log.LogInformation("Scheduler node {Instance} running (incremental load '{Cron}'); Ctrl-C stops it", node.SchedulerInstanceId, options.IncrementalCron);
+            await using var node = await SchedulerNode.StartAsync(options, WarehouseLoadRunner.Create(ctx.Settings, ctx.LoggerFactory), ctx.LoggerFactory, ct);
+            log.LogInformation("Hangfire server {Instance} running (incremental load '{Cron}' UTC); Ctrl-C stops it", node.InstanceId, options.IncrementalCron);
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { }
-            await node.Shutdown(waitForJobsToComplete: false, CancellationToken.None);
         });
     }
 
     private static async Task<int> ListAsync(OutputMode mode, CancellationToken ct)
     {
         using var ctx = CliContext.Load();
-        await using var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString);
+        var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString, readOnly: true);
         var table = new TableOutput("job", "schedule", "next run (UTC)", "last run (UTC)", "status", "rows", "error");
         foreach (var j in await control.ListAsync(ct))
             table.Row(j.Job, j.Schedule, j.NextRunAt, j.LastRun is null ? TableOutput.Shown(null, "never") : j.LastRun.StartedAt,
@@ -81,22 +80,21 @@ internal static class JobsVerb
         using var ctx = CliContext.Load();
         var ct = CliContext.ShutdownToken(invocation);
         var hours = hourTexts.Select(ReconcileVerb.ParseHour).ToList();
-        await using var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString);
-        var since = (await control.HistoryAsync(job, false, 1, ct)).FirstOrDefault()?.RunId ?? 0;
-        await control.TriggerAsync(job, hours, ct);
-        Console.WriteLine($"Queued {job}.");
+        var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString);
+        var id = await control.TriggerAsync(job, hours, ct);
+        Console.WriteLine($"Queued {job} as Hangfire job {id}.");
         if (!wait) return 0;
-        while (true)
+        string? state;
+        while ((state = await control.StateAsync(id, ct)) is not null && !JobsControl.IsFinal(state))
+            await Task.Delay(500, ct); // polling Hangfire's state of the job until it is done
+        var run = (await control.RunsOfJobAsync(id, ct)).LastOrDefault();
+        if (run is null)
         {
-            var run = (await control.HistoryAsync(job, false, 20, ct)).Where(r => r.RunId > since && r.Status != RunStatus.Running && r.Status != RunStatus.Retrying)
-                .OrderBy(r => r.RunId).FirstOrDefault();
-            if (run is not null)
-            {
-                AnsiConsole.MarkupLine($"{Markup.Escape(job)}: {StatusMarkup(run.Status)} ({run.Rows ?? 0} rows, {run.Hours.Count} hours){(run.Error is null ? "" : ": " + Markup.Escape(run.Error))}");
-                return run.Status == RunStatus.Succeeded ? 0 : 1;
-            }
-            await Task.Delay(500, ct); // polling the history for the run's end
+            AnsiConsole.MarkupLine($"{Markup.Escape(job)}: {Markup.Escape(state ?? "unknown")} without a run (see /hangfire/jobs/details/{Markup.Escape(id)})");
+            return 1;
         }
+        AnsiConsole.MarkupLine($"{Markup.Escape(job)}: {StatusMarkup(run.Status)} ({run.Rows ?? 0} rows, {run.Hours.Count} hours){(run.Error is null ? "" : ": " + Markup.Escape(run.Error))}");
+        return run.Status == RunStatus.Succeeded ? 0 : 1;
     }
 
     private static async Task<int> HistoryAsync(string? job, bool failed, int limit, OutputMode mode, CancellationToken ct)
@@ -104,10 +102,10 @@ internal static class JobsVerb
         using var ctx = CliContext.Load();
         if (job is not null && !JobNames.IsKnown(job))
             throw new RhythmicException($"Unknown job '{job}' (jobs: {string.Join(", ", JobNames.All)}).");
-        await using var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString);
-        var table = new TableOutput("run", "job", "trigger", "try", "node", "started (UTC)", "ended (UTC)", "status", "rows", "hours", "detail / error");
+        var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString, readOnly: true);
+        var table = new TableOutput("run", "job", "hangfire job", "trigger", "try", "server", "started (UTC)", "ended (UTC)", "status", "rows", "hours", "detail / error");
         foreach (var r in await control.HistoryAsync(job, failed, limit, ct))
-            table.Row(r.RunId, r.Job, r.Trigger, r.Attempt, r.InstanceId, r.StartedAt,
+            table.Row(r.RunId, r.Job, r.JobId, r.Trigger, r.Attempt, r.InstanceId, r.StartedAt,
                 r.EndedAt is { } ended ? TableOutput.Shown(ended.ToUniversalTime(), $"{ended.ToUniversalTime():HH:mm:ss}") : null,
                 StatusCell(r.Status), r.Rows, TableOutput.Shown(r.Hours.Select(h => h.ToUniversalTime()).ToList(), HoursText(r.Hours)),
                 ErrorCell(r.Error ?? r.Detail, mode));
