@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Observability;
+using Rhythmic.Serving.Dashboard;
 using Rhythmic.Serving.Views;
 
 namespace Rhythmic.Serving;
@@ -17,14 +18,6 @@ namespace Rhythmic.Serving;
 /// </summary>
 public static class ServingHost
 {
-    private static readonly string Dashboard = ReadDashboard();
-
-    private static string ReadDashboard()
-    {
-        using var stream = typeof(ServingHost).Assembly.GetManifestResourceStream("dashboard/index.html")!;
-        return new StreamReader(stream).ReadToEnd();
-    }
-
     /// <summary>Builds the web application; <paramref name="configure"/> adds services (the layers' workers) before it is built.</summary>
     public static WebApplication Build(RhythmicSettings settings, Action<WebApplicationBuilder>? configure = null)
     {
@@ -55,7 +48,7 @@ public static class ServingHost
             }
         });
         app.MapGet("/metrics", () => Results.Text(MetricsRegistry.Default.Render(), "text/plain; version=0.0.4"));
-        app.MapGet("/", () => Results.Content(Dashboard, "text/html; charset=utf-8"));
+        app.MapDashboard(settings);
         app.MapViews(settings);
         Jobs.JobsEndpoints.MapJobs(app, settings);
         return app;
