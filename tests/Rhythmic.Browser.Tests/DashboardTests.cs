@@ -82,6 +82,15 @@ public sealed class DashboardTests(DashboardWorld world, ITestOutputHelper outpu
             new PageWaitForFunctionOptions { Timeout = Timeout });
         var labels = await page.EvaluateAsync<string[]>("echarts.getInstanceByDom(document.getElementById('history-chart')).getOption().xAxis[0].data");
         Assert.InRange(labels.Length, 7, 9); // 7 days rounded out to whole days
+
+        // The states the places list found are offered as a filter; choosing one asks the API for that state only.
+        var state = await page.Locator("#h-state option").Nth(1).GetAttributeAsync("value");
+        Assert.Matches("^[A-Z]{2}$", state);
+        var filtered = page.WaitForResponseAsync(r => r.Url.Contains($"&state={state}"), new PageWaitForResponseOptions { Timeout = Timeout });
+        await page.SelectOptionAsync("#h-state", state!);
+        Assert.Equal(200, (await filtered).Status);
+        await page.WaitForFunctionAsync($"document.getElementById('history-note').textContent.includes('(state {state})')", null,
+            new PageWaitForFunctionOptions { Timeout = Timeout });
         browser.AssertNoErrors();
     }
 

@@ -203,7 +203,7 @@ async function historyPanel() {
   drawHistory('history-chart', answer, METRIC_NAMES[history.metric]);
 }
 for (const id of ['metric', 'range', 'grain', 'level', 'gender', 'state'])
-  $(`h-${id}`).addEventListener('change', e => { history[id] = e.target.value; historyControls(); refreshNow(historyPanel); });
+  $(`h-${id}`).addEventListener('change', e => { history[id] = e.target.value; historyControls(); run(historyPanel, true); });
 
 function rankRows(items, cells) {
   return items.length === 0
@@ -233,6 +233,19 @@ async function places() {
   }
   const c = mapReady && chart('map');
   if (!c) return;
+  if (!c.filtersHistory) {
+    // A click on a state filters the history by it (plays, unless the metric shown can be filtered by state).
+    c.on('click', p => {
+      const code = p.data?.code;
+      if (!code) return;
+      if (!FILTERS[history.metric].includes('state')) { history.metric = 'plays'; $('h-metric').value = 'plays'; }
+      historyControls();
+      history.state = code;
+      $('h-state').value = code;
+      run(historyPanel, true);
+    });
+    c.filtersHistory = true;
+  }
   const max = Math.max(1, ...a.items.map(s => s.plays));
   c.setOption({
     animation: false,
@@ -352,15 +365,15 @@ async function health() {
 
 // ---- Refresh loop. ----
 const PANELS = [headline, livePlays, historyPanel, topSongs, topArtists, places, users, logins, songsPerUser, jobs, health];
-const running = new Set();
-async function run(panel) {
-  if (running.has(panel)) return;
+const running = new Set(), again = new Set();
+// Runs a panel unless it is still waiting for its last answer; a user's change (rerun) runs it again once that answer is in.
+async function run(panel, rerun = false) {
+  if (running.has(panel)) { if (rerun) again.add(panel); return; }
   running.add(panel);
   try { await panel(); setProblem(panel.name, null); }
   catch (e) { setProblem(panel.name, e.message); }
-  finally { running.delete(panel); }
+  finally { running.delete(panel); if (again.delete(panel)) run(panel); }
 }
-function refreshNow(panel) { run(panel); }
 let refreshes = 0;
 async function refresh() {
   await run(headline);   // sets the data's clock the windows of the other panels end at
@@ -371,7 +384,7 @@ function setPeriodLabels() {
   const text = $('period').selectedOptions[0].textContent;
   for (const el of document.querySelectorAll('.period-label')) el.textContent = text;
 }
-$('live-minutes').addEventListener('change', e => { ui.liveMinutes = Number(e.target.value); run(headline); });
+$('live-minutes').addEventListener('change', e => { ui.liveMinutes = Number(e.target.value); run(headline, true); });
 $('period').addEventListener('change', e => { ui.period = e.target.value; setPeriodLabels(); refresh(); });
 
 (async () => {
