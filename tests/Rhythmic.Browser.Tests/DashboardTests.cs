@@ -9,32 +9,15 @@ namespace Rhythmic.Browser.Tests;
 /// <summary>The dashboard, opened in headless Chromium over a host whose batch and speed views hold one simulated world.</summary>
 public sealed class DashboardTests(DashboardWorld world, ITestOutputHelper output) : IClassFixture<DashboardWorld>
 {
-    private static readonly float Timeout = 60_000;
-
-    /// <summary>Per chart: how many data items hold a number above zero, by series name ("all" for every series).</summary>
-    private const string ChartData = """
-        ids => Object.fromEntries(ids.map(id => {
-          const c = window.echarts && echarts.getInstanceByDom(document.getElementById(id));
-          const series = c ? c.getOption().series : [];
-          const positive = s => (s.data || []).filter(v => (typeof v === 'number' ? v : v && v.value) > 0).length;
-          return [id, Object.fromEntries([['all', series.reduce((n, s) => n + positive(s), 0)], ...series.map(s => [s.name || s.type, positive(s)])])];
-        }))
-        """;
-
-    private static readonly string[] Charts = ["live-chart", "history-chart", "map", "users-chart", "logins-chart", "spu-chart"];
+    private const float Timeout = 60_000;
 
     [Fact]
     public async Task The_dashboard_shows_numbers_charts_and_the_map_from_both_views_and_keeps_refreshing()
     {
         await using var browser = await TestBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
-        await page.GotoAsync(world.Url);
-
         // Every chart drawn with data, and two refreshes done in the page (it refreshes itself without reloading).
-        var ids = JsonSerializer.Serialize(Charts);
-        await page.WaitForFunctionAsync($"({ChartData})({ids}) && Object.values(({ChartData})({ids})).every(c => c.all > 0) && Number(document.body.dataset.refreshes) >= 2",
-            null, new PageWaitForFunctionOptions { Timeout = Timeout, PollingInterval = 200 });
-        var data = await page.EvaluateAsync<Dictionary<string, Dictionary<string, int>>>(ChartData, Charts);
+        var data = await DashboardProbe.OpenFullAsync(page, world.Url, Timeout);
         output.WriteLine(JsonSerializer.Serialize(data));
 
         // The history's bars come from both views: loaded hours from the warehouse, the hours since from the speed view.
@@ -50,6 +33,10 @@ public sealed class DashboardTests(DashboardWorld world, ITestOutputHelper outpu
         // Headline figures are numbers, plays above zero; the lists and the data health panel are filled.
         foreach (var figure in new[] { "plays", "activeUsers", "pageViews", "sessions", "logins", "failedLogins", "levelChanges" })
             Assert.Matches(@"^\d{1,3}(,\d{3})*$", await page.Locator($"#fig-{figure}").InnerTextAsync());
+        // Over the last hour (the headline window's widest choice) the simulated world has played something.
+        await page.SelectOptionAsync("#live-minutes", "60");
+        await page.WaitForFunctionAsync("document.getElementById('status').textContent.startsWith('last hour through')", null,
+            new PageWaitForFunctionOptions { Timeout = Timeout });
         Assert.NotEqual("0", await page.Locator("#fig-plays").InnerTextAsync());
         Assert.Equal(10, await page.Locator("#top-songs tr").CountAsync());
         Assert.Equal(10, await page.Locator("#top-artists tr").CountAsync());
@@ -60,8 +47,7 @@ public sealed class DashboardTests(DashboardWorld world, ITestOutputHelper outpu
         Assert.True(await page.Locator("#problems").IsHiddenAsync(), $"the page shows problems: {await page.Locator("#problems").InnerTextAsync()}");
         browser.AssertNoErrors();
 
-        var screenshot = TestBrowser.ArtifactPath("dashboard.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        var screenshot = await DashboardProbe.ScreenshotAsync(page);
         output.WriteLine($"screenshot: {screenshot}");
         Console.WriteLine($"Dashboard screenshot: {screenshot}");
     }
@@ -72,7 +58,7 @@ public sealed class DashboardTests(DashboardWorld world, ITestOutputHelper outpu
         await using var browser = await TestBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
         await page.GotoAsync(world.Url);
-        await page.WaitForFunctionAsync($"({ChartData})(['history-chart'])['history-chart'].all > 0", null, new PageWaitForFunctionOptions { Timeout = Timeout });
+        await DashboardProbe.WaitForChartAsync(page, "history-chart", Timeout);
 
         var answer = page.WaitForResponseAsync(r => r.Url.Contains("/api/history?metric=active_users&grain=day"), new PageWaitForResponseOptions { Timeout = Timeout });
         await page.SelectOptionAsync("#h-metric", "active_users");
