@@ -271,18 +271,18 @@ async function users() {
   const genderName = { F: 'female', M: 'male' };
   const values = new Map([...g.groups.map(x => [genderName[x.gender] ?? x.gender ?? '?', x.users]), ...l.groups.map(x => [x.level ?? '?', x.users])]);
   const pie = (center, title, data) => ({
-    type: 'pie', radius: ['40%', '64%'], center, name: title, label: { show: false },
+    type: 'pie', radius: ['40%', '64%'], center, name: title, label: { show: false }, emptyCircleStyle: { color: '#232833' },
     itemStyle: { borderColor: '#181b22', borderWidth: 2 }, data,
   });
   const caption = (left, text) => ({ text, left, top: '47%', textAlign: 'center', textVerticalAlign: 'middle', textStyle: { color: COLORS.muted, fontSize: 12, fontWeight: 400 } });
   c.setOption({
     animation: false,
     title: [
-      { text: `${fmt(g.users)} distinct users`, left: 'center', top: 0, textStyle: { color: COLORS.muted, fontSize: 12, fontWeight: 400 } },
+      { text: g.users ? `${fmt(g.users)} distinct users` : 'no user active in this period', left: 'center', top: 0, textStyle: { color: COLORS.muted, fontSize: 12, fontWeight: 400 } },
       caption('25%', 'gender'), caption('75%', 'level'),
     ],
     tooltip: { ...tooltipStyle, trigger: 'item', formatter: p => `${esc(p.seriesName)}: ${esc(p.name)}<br><b>${fmt(p.value)}</b> users (${p.percent}%)` },
-    legend: { bottom: 0, icon: 'roundRect', itemWidth: 10, itemHeight: 10, textStyle: { color: COLORS.text, fontSize: 12 },
+    legend: { data: [...values.keys()], bottom: 0, icon: 'roundRect', itemWidth: 10, itemHeight: 10, textStyle: { color: COLORS.text, fontSize: 12 },
       formatter: name => `${name} ${fmt(values.get(name))}` },
     series: [
       pie(['25%', '48%'], 'gender', g.groups.map(x => ({ name: genderName[x.gender] ?? x.gender ?? '?', value: x.users, itemStyle: { color: x.gender === 'F' ? '#e06c9f' : '#56b6c2' } }))),
