@@ -18,6 +18,14 @@ namespace Rhythmic.Serving;
 /// </summary>
 public static class ServingHost
 {
+    private static readonly string ApiDocsPage = ReadResource("openapi/index.html");
+
+    private static string ReadResource(string name)
+    {
+        using var stream = typeof(ServingHost).Assembly.GetManifestResourceStream(name)!;
+        return new StreamReader(stream).ReadToEnd();
+    }
+
     /// <summary>Builds the web application; <paramref name="configure"/> adds services (the layers' workers) before it is built.</summary>
     public static WebApplication Build(RhythmicSettings settings, Action<WebApplicationBuilder>? configure = null)
     {
@@ -28,6 +36,16 @@ public static class ServingHost
         builder.Logging.AddRhythmicConsole(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(MetricsRegistry.Default);
+        // One data source per process for the API's reads, as the read-only role (the trigger alone writes).
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Postgres.EffectiveReaderConnectionString));
+        builder.Services.AddSingleton<ServingReads>();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Rhythmic serving API";
+            doc.Info.Description = "The lambda architecture's merged view: the warehouse (batch view) for loaded hours, the speed view for the rest.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -49,7 +67,9 @@ public static class ServingHost
         });
         app.MapGet("/metrics", () => Results.Text(MetricsRegistry.Default.Render(), "text/plain; version=0.0.4"));
         app.MapDashboard(settings);
-        app.MapViews(settings);
+        app.MapViews();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGet("/openapi", () => Results.Content(ApiDocsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
         Jobs.JobsEndpoints.MapJobs(app, settings);
         return app;
     }

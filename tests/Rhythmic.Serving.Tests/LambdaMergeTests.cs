@@ -48,11 +48,11 @@ public sealed class LambdaMergeTests
         await using var _ = app;
         await SeedAsync(cs);
 
-        var points = await http.GetFromJsonAsync<JsonElement[]>($"/api/plays?from={Loaded:O}&to={Recent.AddHours(1):O}");
-        Assert.NotNull(points);
-        Assert.Collection(points,
-            p => { Assert.Equal("batch", p.GetProperty("source").GetString()); Assert.Equal(9, p.GetProperty("plays").GetInt64()); },
-            p => { Assert.Equal("speed", p.GetProperty("source").GetString()); Assert.Equal(8, p.GetProperty("plays").GetInt64()); });
+        var answer = await http.GetFromJsonAsync<JsonElement>($"/api/history?metric=plays&grain=hour&from={Loaded:O}&to={Recent.AddHours(1):O}");
+        Assert.Equal(Recent, answer.GetProperty("batchThrough").GetDateTime().ToUniversalTime());
+        Assert.Collection(answer.GetProperty("points").EnumerateArray(),
+            p => { Assert.Equal("batch", p.GetProperty("source").GetString()); Assert.Equal(9, p.GetProperty("value").GetInt64()); },
+            p => { Assert.Equal("speed", p.GetProperty("source").GetString()); Assert.Equal(8, p.GetProperty("value").GetInt64()); });
     }
 
     [Fact]
@@ -62,8 +62,8 @@ public sealed class LambdaMergeTests
         await using var _ = app;
         await SeedAsync(cs);
 
-        var songs = await http.GetFromJsonAsync<JsonElement[]>($"/api/top-songs?from={Loaded:O}&to={Recent.AddHours(1):O}");
-        var song = Assert.Single(songs!);
+        var answer = await http.GetFromJsonAsync<JsonElement>($"/api/top?by=songs&from={Loaded:O}&to={Recent.AddHours(1):O}");
+        var song = Assert.Single(answer.GetProperty("items").EnumerateArray());
         Assert.Equal("Song A", song.GetProperty("song").GetString());
         Assert.Equal(7, song.GetProperty("plays").GetInt64()); // the loaded hour's 5 speed plays are the batch view's (no facts here)
     }
@@ -73,7 +73,7 @@ public sealed class LambdaMergeTests
     {
         var (app, http, _) = await StartAsync();
         await using var __ = app;
-        var response = await http.GetAsync("/api/plays?from=yesterday");
+        var response = await http.GetAsync("/api/history?metric=plays&from=yesterday");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("'from' is not an ISO 8601 time", await response.Content.ReadAsStringAsync());
     }

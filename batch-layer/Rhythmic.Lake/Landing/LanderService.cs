@@ -48,4 +48,8 @@ public static class LakeServiceCollectionExtensions
         {
             OnlyWhenRunInUp = onlyWhenRunInUp,
         });
+
+    /// <summary>Makes the platform's lake the destination of <c>rhythmic up</c>'s simulated history.</summary>
+    public static IServiceCollection AddLakeHistory(this IServiceCollection services)
+        => services.AddSingleton<Rhythmic.Core.Events.IHistoryDestination, Rhythmic.Lake.Backfill.LakeHistoryDestination>();
 }

@@ -19,6 +19,8 @@ public sealed class SimulatorSettings
     public string Config { get; set; } = "";
     /// <summary>Directory with eventsim-style data files; empty uses the built-in catalog, names and places.</summary>
     public string DataDir { get; set; } = "";
+    /// <summary>Days of history <c>rhythmic up</c> simulates into the lake before going live, on a fresh platform (0: none).</summary>
+    public int HistoryDays { get; set; } = 7;
     /// <summary>Whether <c>rhythmic up</c> runs the simulator against its Kafka.</summary>
     public bool RunInUp { get; set; } = true;
 
@@ -29,5 +31,6 @@ public sealed class SimulatorSettings
         v.Range("GrowthRate", GrowthRate, 0.0, 100.0);
         v.Range("AttritionRate", AttritionRate, 0.0, 1.0);
         v.Range("Speed", Speed, 0.001, 1_000_000.0);
+        v.Range("HistoryDays", HistoryDays, 0, 3650);
     }
 }

@@ -7,12 +7,14 @@ public enum Grain { Second, Minute, Hour, Day, Week, Month, Year }
 public static class Grains
 {
     /// <summary>The names the API accepts, in order of width.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["second", "minute", "hour", "day", "week", "month", "year"];
+    public static IReadOnlyList<string> Names => NameArray;
+
+    private static readonly string[] NameArray = ["second", "minute", "hour", "day", "week", "month", "year"];
 
     /// <summary>Parses an API name ("hour"); false for anything else.</summary>
     public static bool TryParse(string? text, out Grain grain)
     {
-        var i = text is null ? -1 : Names.IndexOf(text);
+        var i = text is null ? -1 : Array.IndexOf(NameArray, text);
         grain = i < 0 ? default : (Grain)i;
         return i >= 0;
     }

@@ -89,7 +89,7 @@ internal static class ViewsApi
         {
             var (loaded, batchThrough) = await db.LoadedHoursAsync(start, end);
             if (grain == Grain.Second)
-                for (var h = start; h < end; h = h.AddHours(1))
+                for (var h = Grain.Hour.Floor(start); h < end; h = h.AddHours(1))
                     if (!loaded.Contains(h))
                     {
                         q.Fail("grain", $"second is answered from the warehouse only, which has not loaded the hour {h:yyyy-MM-ddTHH}:00Z (batchThrough {Iso(batchThrough)}); use grain=minute there");

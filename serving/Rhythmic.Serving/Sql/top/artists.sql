@@ -3,7 +3,7 @@
 with plays as (
   select a.artist, a.plays
   from dw.agg_artist_day a
-  where a.day = any (@days)
+  where a.day = any (@days::date[])
 
   union all
 

@@ -5,7 +5,7 @@ with plays as (
   select g.state, a.plays
   from dw.agg_location_day a
   join dw.dim_location g on g.location_key = a.location_key
-  where a.day = any (@days)
+  where a.day = any (@days::date[])
 
   union all
 

@@ -6,7 +6,7 @@ with plays as (
   select s.artist, s.title as song, a.plays
   from dw.agg_song_day a
   join dw.dim_song s on s.song_key = a.song_key
-  where a.day = any (@days)
+  where a.day = any (@days::date[])
 
   union all
 
