@@ -392,5 +392,7 @@ $('period').addEventListener('change', e => { ui.period = e.target.value; setPer
   historyControls();
   await loadVendor();
   await refresh();
-  setInterval(refresh, REFRESH_MS);
+  // A tab in the background asks nothing; it catches up as soon as it is shown again.
+  setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
 })();
