@@ -338,12 +338,12 @@ async function jobs() {
   const [list, runs] = await Promise.all([get('/api/jobs'), get('/api/jobs/history?limit=6')]);
   const status = s => `<td class="${s === 'failed' ? 'failed' : s === 'succeeded' ? 'ok' : ''}">${esc(s ?? '–')}</td>`;
   $('jobs').innerHTML = list.length === 0 ? '<tr><td class="none" colspan="5">No jobs scheduled.</td></tr>' : list.map(j =>
-    `<tr title="${esc(j.description)}"><td>${esc(j.job)}</td><td>${esc(j.schedule ?? 'on demand')}</td><td>${time(j.nextRunAt)}</td>` +
+    `<tr title="${esc(j.description)}"><td>${esc(j.job)}</td><td class="text">${esc(j.schedule ?? 'on demand')}</td><td>${time(j.nextRunAt)}</td>` +
     `<td>${j.lastRun ? time(j.lastRun.startedAt) : 'never'}</td>${status(j.lastRun?.status)}</tr>`).join('');
   $('runs').innerHTML = runs.length === 0 ? '<tr><td class="none" colspan="9">No run yet.</td></tr>' : runs.map(r =>
     `<tr><td class="n">${r.runId}</td><td>${esc(r.job)}</td><td>${esc(r.trigger)}</td>${status(r.status)}<td>${time(r.startedAt)}</td>` +
     `<td class="n">${r.endedAt ? ((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1) + ' s' : '…'}</td>` +
-    `<td class="n">${fmt(r.rows)}</td><td class="n">${r.hours.length}</td><td class="failed text" title="${esc(r.error ?? '')}">${esc(short(r.error, 70))}</td></tr>`).join('');
+    `<td class="n">${fmt(r.rows)}</td><td class="n">${r.hours.length}</td><td class="failed error" title="${esc(r.error ?? '')}">${esc(short(r.error, 70))}</td></tr>`).join('');
 }
 
 async function health() {
