@@ -1,7 +1,7 @@
 // Rhythmic's dashboard: every panel reads one or two endpoints of the serving API and is redrawn every 2 s without
 // reloading the page. Charts and the map use ECharts and the us-atlas TopoJSON, served by the host under /vendor/
 // (installed by setup.sh); when they are missing the page says so and still shows its figures and tables.
-'use strict';
+// A module: its names stay its own (none shadows the window's, such as history).
 
 const REFRESH_MS = 2000;
 const COLORS = { batch: '#4f8cff', speed: '#1db954', mixed: '#b57bff', bad: '#ff6b6b', muted: '#8b93a1', line: '#262a33', text: '#e6e6e6' };
@@ -175,35 +175,36 @@ async function livePlays() {
   drawHistory('live-chart', answer, 'plays');
 }
 
-const history = { metric: 'plays', range: '7d', grain: 'hour', level: '', gender: '', state: '' };
+// The history panel's choices (metric, range, grain, filters).
+const shown = { metric: 'plays', range: '7d', grain: 'hour', level: '', gender: '', state: '' };
 function historyControls() {
-  const range = spanMs(history.range);
+  const range = spanMs(shown.range);
   const grains = [...$('h-grain').options];
   for (const o of grains) o.disabled = range / MS[o.value] > MAX_BARS || range / MS[o.value] < 1;
   if ($('h-grain').selectedOptions[0].disabled) {
     const fit = grains.filter(o => !o.disabled && range / MS[o.value] >= 6);
-    history.grain = (fit.length ? fit[0] : grains.filter(o => !o.disabled).at(-1)).value;
-    $('h-grain').value = history.grain;
+    shown.grain = (fit.length ? fit[0] : grains.filter(o => !o.disabled).at(-1)).value;
+    $('h-grain').value = shown.grain;
   }
   for (const f of ['level', 'gender', 'state']) {
-    const ok = FILTERS[history.metric].includes(f);
+    const ok = FILTERS[shown.metric].includes(f);
     $(`h-${f}`).disabled = !ok;
-    if (!ok) { history[f] = ''; $(`h-${f}`).value = ''; }
+    if (!ok) { shown[f] = ''; $(`h-${f}`).value = ''; }
   }
 }
 async function historyPanel() {
-  const q = new URLSearchParams({ metric: history.metric, grain: history.grain, from: iso(ui.clock - spanMs(history.range)) });
-  for (const f of ['level', 'gender', 'state']) if (history[f]) q.set(f, history[f]);
+  const q = new URLSearchParams({ metric: shown.metric, grain: shown.grain, from: iso(ui.clock - spanMs(shown.range)) });
+  for (const f of ['level', 'gender', 'state']) if (shown[f]) q.set(f, shown[f]);
   const answer = await get(`/api/history?${q}`);
   const total = answer.points.reduce((s, p) => s + p.value, 0);
-  const filters = ['level', 'gender', 'state'].filter(f => history[f]).map(f => `${f} ${history[f]}`).join(', ');
-  $('history-note').textContent = `${METRIC_NAMES[history.metric]} per ${answer.grain}${filters ? ` (${filters})` : ''}, ` +
+  const filters = ['level', 'gender', 'state'].filter(f => shown[f]).map(f => `${f} ${shown[f]}`).join(', ');
+  $('history-note').textContent = `${METRIC_NAMES[shown.metric]} per ${answer.grain}${filters ? ` (${filters})` : ''}, ` +
     `${answer.metric === 'active_users' ? 'peak bucket' : 'total'} ${fmt(answer.metric === 'active_users' ? Math.max(0, ...answer.points.map(p => p.value)) : total)}` +
     ` · warehouse loaded through ${answer.batchThrough ? time(answer.batchThrough) : 'no hour yet'}`;
-  drawHistory('history-chart', answer, METRIC_NAMES[history.metric]);
+  drawHistory('history-chart', answer, METRIC_NAMES[shown.metric]);
 }
 for (const id of ['metric', 'range', 'grain', 'level', 'gender', 'state'])
-  $(`h-${id}`).addEventListener('change', e => { history[id] = e.target.value; historyControls(); run(historyPanel, true); });
+  $(`h-${id}`).addEventListener('change', e => { shown[id] = e.target.value; historyControls(); run(historyPanel, true); });
 
 function rankRows(items, cells) {
   return items.length === 0
@@ -238,9 +239,9 @@ async function places() {
     c.on('click', p => {
       const code = p.data?.code;
       if (!code) return;
-      if (!FILTERS[history.metric].includes('state')) { history.metric = 'plays'; $('h-metric').value = 'plays'; }
+      if (!FILTERS[shown.metric].includes('state')) { shown.metric = 'plays'; $('h-metric').value = 'plays'; }
       historyControls();
-      history.state = code;
+      shown.state = code;
       $('h-state').value = code;
       run(historyPanel, true);
     });
