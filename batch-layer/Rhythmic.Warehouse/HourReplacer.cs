@@ -49,7 +49,8 @@ internal static class HourReplacer
         start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/080_agg_minute.sql"), ct);
         await facts.Aggregates.CopyMinutesAsync(conn, ct);
-        LoadProfile.Add("4a agg_minute", start);
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/080_agg_hour.sql"), ct);
+        LoadProfile.Add("4a agg_minute, agg_hour", start);
         start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/081_agg_day_dates.sql"), ct);
         var otherHours = OtherHoursOfTheirDays(hours);

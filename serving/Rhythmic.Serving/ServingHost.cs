@@ -37,7 +37,7 @@ public static class ServingHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(MetricsRegistry.Default);
         // One data source per process for the API's reads, as the read-only role (the trigger alone writes).
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Postgres.EffectiveReaderConnectionString));
+        builder.Services.AddSingleton(_ => ServingReads.CreateDataSource(settings.Postgres.EffectiveReaderConnectionString));
         builder.Services.AddSingleton<ServingReads>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {

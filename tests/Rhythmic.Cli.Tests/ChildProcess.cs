@@ -110,6 +110,23 @@ internal sealed class ChildProcess : IDisposable
         throw new TimeoutException($"{Name} {(winner == exited ? $"exited ({_process.ExitCode})" : "timed out")} before printing a line matching {pattern}:\n{Tail()}");
     }
 
+    /// <summary>The exit code once the process ends; a timeout kills it and fails.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"{Name} did not exit within {timeout}:\n{Tail()}");
+        }
+        _process.WaitForExit();   // the output's last lines
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL to the CLI (and the timeout above it), then waits until it is gone.</summary>
     public void Kill()
     {

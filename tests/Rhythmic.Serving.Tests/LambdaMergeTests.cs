@@ -37,6 +37,7 @@ public sealed class LambdaMergeTests
                 """);
         await TestPostgres.ExecAsync(cs, $"""
             insert into dw.agg_minute values ('{Ts(Loaded.AddMinutes(1))}', 20260302, 9, 0, 0, 0, 0, 0);
+            insert into dw.agg_hour values ('{Ts(Loaded)}', 9, 0, 0, 0, 0, 0);
             insert into dw.load_state(hour, manifest_digest, files, events, load_kind) values ('{Ts(Loaded)}', 'x', 1, 9, 'incremental');
             """);
     }

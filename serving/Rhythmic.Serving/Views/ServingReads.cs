@@ -14,6 +14,13 @@ public sealed class ServingReads(NpgsqlDataSource reader)
 {
     static ServingReads() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
+    /// <summary>
+    /// The API's data source over <paramref name="connectionString"/>: its sessions run in UTC, which the queries rely on
+    /// (date_trunc cuts UTC buckets without a per-row time-zone lookup, a third of the cost of the three-argument form).
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+        => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" });
+
     /// <summary>The data source (the read-only role's).</summary>
     public NpgsqlDataSource DataSource => reader;
 

@@ -95,7 +95,7 @@ internal static class ViewsApi
                         q.Fail("grain", $"second is answered from the warehouse only, which has not loaded the hour {h:yyyy-MM-ddTHH}:00Z (batchThrough {Iso(batchThrough)}); use grain=minute there");
                         return q.Problem();
                     }
-            var values = (await db.QueryAsync<Point>($"history/{metric}", new { from = start, to = end, grain = grainName, level, gender, state, facts }))
+            var values = (await db.QueryAsync<Point>($"history/{metric}", HistoryArgs(metric!, grain, start, end, loaded, level, gender, state, facts)))
                 .ToDictionary(p => p.T, p => p.Value);
             var points = grain.Buckets(start, end).Select(t =>
             {
@@ -167,9 +167,11 @@ internal static class ViewsApi
         return await reads.SnapshotAsync(async db =>
         {
             var (loaded, batchThrough) = await db.LoadedHoursAsync(start, end);
-            var args = new { from = start, to = end, grain = "day", level = (string?)null, gender = (string?)null, state = (string?)null, facts = false };
-            var songs = (await db.QueryAsync<Point>("history/plays", args)).ToDictionary(p => p.T, p => p.Value);
-            var by = (await db.QueryAsync<Point>(per == "day" ? "history/active_users" : "history/sessions", args)).ToDictionary(p => p.T, p => p.Value);
+            var songs = (await db.QueryAsync<Point>("history/plays", HistoryArgs("plays", Grain.Day, start, end, loaded, null, null, null, false)))
+                .ToDictionary(p => p.T, p => p.Value);
+            var perMetric = per == "day" ? "active_users" : "sessions";
+            var by = (await db.QueryAsync<Point>($"history/{perMetric}", HistoryArgs(perMetric, Grain.Day, start, end, loaded, null, null, null, false)))
+                .ToDictionary(p => p.T, p => p.Value);
             var points = Grain.Day.Buckets(start, end).Select(t =>
             {
                 var (s, d) = (songs.GetValueOrDefault(t), by.GetValueOrDefault(t));
@@ -223,6 +225,26 @@ internal static class ViewsApi
             return Results.Json(new OverviewFigures(o.Plays, o.ActiveUsers, o.PageViews, o.Logins, o.FailedLogins, o.NewestMinute, o.LastLoadedHour,
                 o.LoadedHours, o.LakeFiles, o.LakeEvents, o.DeadLetters, o.LateEvents, o.Gaps, o.MissingMessages, gaps));
         }, ct);
+    }
+
+    /// <summary>
+    /// The parameters of a history query (Sql/history/*.sql): the window, the grain, the filters, and the seam's plan as
+    /// ranges of loaded hours (batch) and of the others (speed). Whole loaded days answer distinct users at day grain
+    /// from the warehouse's day totals, so their hours leave the batch ranges.
+    /// </summary>
+    internal static object HistoryArgs(string metric, Grain grain, DateTime from, DateTime to, IReadOnlySet<DateTime> loaded,
+        string? level, string? gender, string? state, bool facts)
+    {
+        var plan = SeamPlan.Of(from, to, loaded);
+        var wholeDays = metric == "active_users" && grain == Grain.Day && !facts && level is null && gender is null && state is null;
+        var batch = wholeDays ? plan.BatchOutsideWholeDays : plan.Batch;
+        return new
+        {
+            from, to, grain = grain.Name(), level, gender, state, facts, by_hour = grain >= Grain.Hour,
+            days = wholeDays ? plan.WholeDays.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [],
+            batch_from = batch.Select(r => r.From).ToArray(), batch_to = batch.Select(r => r.To).ToArray(),
+            speed_from = plan.Speed.Select(r => r.From).ToArray(), speed_to = plan.Speed.Select(r => r.To).ToArray(),
+        };
     }
 
     /// <summary>The data's clock: the end of the speed view's newest minute, or now when the wall clock is ahead of it.</summary>

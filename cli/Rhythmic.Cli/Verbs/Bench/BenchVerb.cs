@@ -13,6 +13,7 @@ internal static class BenchVerb
         command.Subcommands.Add(BenchWarehouse.Create());
         command.Subcommands.Add(BenchSpeed.Create());
         command.Subcommands.Add(BenchLake.Create());
+        command.Subcommands.Add(BenchServe.Create());
         command.SetAction(_ => ShowHelp(command));
         return command;
     }
