@@ -10,7 +10,7 @@ KAFKA_JS_PACKAGE=@confluentinc/kafka-javascript@1.10.1   # ships the exact librd
 LIBRDKAFKA_DIR=$ROOT/.local/librdkafka/$LIBRDKAFKA_VERSION
 # Our patch of the mock cluster (run-time per-partition retention, see the file's header); a changed patch rebuilds.
 LIBRDKAFKA_PATCH=$ROOT/core/Rhythmic.Core/Kafka/librdkafka-mock-retention.patch
-DEBIAN_PACKAGES=(postgresql libssl-dev zlib1g-dev build-essential pkg-config nodejs npm curl ca-certificates)
+DEBIAN_PACKAGES=(postgresql libssl-dev zlib1g-dev build-essential pkg-config nodejs npm curl ca-certificates chromium)  # chromium: the dashboard's browser tests
 
 STEP="start"
 DONE=()
@@ -78,6 +78,15 @@ else
   did "installed into tools/duckdb/node_modules"
 fi
 echo "select 42" | node tools/duckdb/query.mjs - | grep -q '42' || { echo "DuckDB does not answer" >&2; false; }
+
+step "Dashboard libraries (npm: echarts, us-atlas, topojson-client; served by the host under /vendor/)"
+if npm ls --prefix serving/web --silent >/dev/null 2>&1 && [ -f serving/web/node_modules/echarts/dist/echarts.min.js ]; then
+  did "present in serving/web/node_modules"
+else
+  # npm ci: exactly the versions of the committed lock file, nothing fetched when the page runs.
+  npm ci --prefix serving/web --no-audit --no-fund --loglevel=error >/dev/null
+  did "installed into serving/web/node_modules"
+fi
 
 step "Build (dotnet build -c Release)"
 dotnet build Rhythmic.sln -c Release -nologo -clp:ErrorsOnly

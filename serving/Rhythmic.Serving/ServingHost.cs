@@ -8,6 +8,7 @@ using Npgsql;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Observability;
 using Rhythmic.Serving.Jobs;
+using Rhythmic.Serving.Dashboard;
 using Rhythmic.Serving.Views;
 
 namespace Rhythmic.Serving;
@@ -18,7 +19,6 @@ namespace Rhythmic.Serving;
 /// </summary>
 public static class ServingHost
 {
-    private static readonly string Dashboard = ReadResource("dashboard/index.html");
     private static readonly string ApiDocsPage = ReadResource("openapi/index.html");
 
     private static string ReadResource(string name)
@@ -68,7 +68,7 @@ public static class ServingHost
             }
         });
         app.MapGet("/metrics", () => Results.Text(MetricsRegistry.Default.Render(), "text/plain; version=0.0.4"));
-        app.MapGet("/", () => Results.Content(Dashboard, "text/html; charset=utf-8"));
+        app.MapDashboard(settings);
         app.MapViews();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/openapi", () => Results.Content(ApiDocsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
