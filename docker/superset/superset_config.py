@@ -1,0 +1,12 @@
+# Superset's configuration in the Rhythmic stack: every secret from the environment (docker/.env), none in a file.
+import os
+
+SECRET_KEY = os.environ["SUPERSET_SECRET_KEY"]
+# Superset's own metadata lives in the stack's PostgreSQL, database superset (docker/postgres/roles.sh makes it).
+SQLALCHEMY_DATABASE_URI = "postgresql+psycopg2://superset:{}@{}:{}/superset".format(
+    os.environ["SUPERSET_DB_PASSWORD"], os.environ.get("RHYTHMIC_PG_HOST", "postgres"), os.environ.get("RHYTHMIC_PG_PORT", "5432"))
+# Dashboards read the warehouse through rhythmic_reader, whose transactions are read-only; SQL Lab stays read-only too.
+PREVENT_UNSAFE_DB_CONNECTIONS = True
+WTF_CSRF_ENABLED = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
