@@ -84,7 +84,10 @@ find_compose() {
   else
     say "$who --docker: a Docker engine answers but Compose v2 is missing (the docker compose plugin, or docker-compose 2.x)."; return 1
   fi
-  COMPOSE+=(--project-directory "$DOCKER_DIR" -f "$COMPOSE_FILE" --env-file "$ENV_FILE")
+  COMPOSE+=(--project-directory "$DOCKER_DIR" -f "$COMPOSE_FILE")
+  # An operator's changes (another PostgreSQL, more memory, a registry's images) go in docker-compose.override.yml.
+  [ -f "$DOCKER_DIR/docker-compose.override.yml" ] && COMPOSE+=(-f "$DOCKER_DIR/docker-compose.override.yml")
+  COMPOSE+=(--env-file "$ENV_FILE")
 }
 
 need_env() {
@@ -125,8 +128,8 @@ Rhythmic is up in Docker Compose (project rhythmic).
   Dashboard and API : $url/
   Hangfire          : $url/hangfire
   Superset          : ${superset:-not started (profile superset is off in docker/.env)}
-  State             : docker compose --project-directory docker ps   (logs: ... logs -f speed land)
-Scale a layer: docker compose --project-directory docker up -d --scale speed=3 --scale land=2 (docs/operations.md).
+  State and logs    : cd docker && docker compose ps; docker compose logs -f speed land
+Scale a layer: cd docker && docker compose up -d --scale speed=3 --scale land=2 (docs/operations.md).
 Stop with ./shutdown.sh --docker.
 INFO
 }

@@ -43,8 +43,8 @@ public sealed partial class SecretScanTests
         // Built from pieces, so this file itself holds none of them whole.
         string Pw(string s) => s + "-" + "hunter2";
         Assert.NotEmpty(Scan("      POSTGRES_" + "PASSWORD: " + Pw("a")));
-        Assert.NotEmpty(Scan("RHYTHMIC__POSTGRES__CONNECTIONSTRING: Host=db;Username=rhythmic;" + "Password=" + Pw("b") + ";Database=rhythmic"));
-        Assert.NotEmpty(Scan("export PG" + "PASSWORD=" + Pw("c")));
+        Assert.NotEmpty(Scan("RHYTHMIC__POSTGRES__CONNECTIONSTRING: Host=db;Username=rhythmic;" + "Pass" + "word=" + Pw("b") + ";Database=rhythmic"));
+        Assert.NotEmpty(Scan("export PGPASS" + "WORD=" + Pw("c")));
         Assert.NotEmpty(Scan("    \"Admin" + "Token\": \"" + Pw("d") + "\","));
         Assert.NotEmpty(Scan("SECRET_" + "KEY = '" + Pw("e") + "'"));
         Assert.NotEmpty(Scan("superset fab create-admin --" + "password " + Pw("f")));
@@ -52,7 +52,7 @@ public sealed partial class SecretScanTests
         Assert.NotEmpty(Scan("aws_key = AKIA" + "ABCDEFGHIJKLMNOP"));
         // The old docker-compose.yml's three: a plain word is a password too.
         Assert.NotEmpty(Scan("      POSTGRES_" + "PASSWORD: " + "rhythmic"));
-        Assert.NotEmpty(Scan("#   RHYTHMIC__POSTGRES__CONNECTIONSTRING=\"Host=127.0.0.1;Port=5432;Username=rhythmic;" + "Password=" + "rhythmic;Database=rhythmic\" \\"));
+        Assert.NotEmpty(Scan("#   RHYTHMIC__POSTGRES__CONNECTIONSTRING=\"Host=127.0.0.1;Port=5432;Username=rhythmic;" + "Pass" + "word=" + "rhythmic;Database=rhythmic\" \\"));
         // What the repository does instead: variables, generated files, placeholders, empty defaults.
         Assert.Empty(Scan("      POSTGRES_PASSWORD: ${POSTGRES_SUPERUSER_PASSWORD:?run ./setup.sh --docker}"));
         Assert.Empty(Scan("Host=postgres;Username=rhythmic;Password=${RHYTHMIC_PG_PASSWORD:?x};Database=rhythmic"));
