@@ -30,7 +30,7 @@ public sealed partial class SecretScanTests
             if (!File.Exists(path) || !TextExtensions.Contains(Path.GetExtension(file)) || new FileInfo(path).Length > 2_000_000) continue;
             var lines = File.ReadAllLines(path);
             for (var i = 0; i < lines.Length; i++)
-                foreach (var literal in Scan(lines[i]))
+                foreach (var literal in Scan(lines[i], ConfigExtensions.Contains(Path.GetExtension(file))))
                     if (!Allowed.Any(a => a.File == file && a.Literal == literal))
                         findings.Add($"{file}:{i + 1}: {lines[i].Trim()}");
         }
@@ -64,10 +64,14 @@ public sealed partial class SecretScanTests
         Assert.Empty(Scan("        Host = \"127.0.0.1\", Port = port, Username = user, Password = password, Database = database,"));
     }
 
+    /// <summary>Files whose lines are KEY: VALUE settings (elsewhere "Secrets: ..." at a line's start is prose).</summary>
+    private static readonly HashSet<string> ConfigExtensions = new(StringComparer.OrdinalIgnoreCase)
+        { ".yml", ".yaml", ".json", ".env", ".conf", ".ini", ".toml", ".properties", "" };
+
     /// <summary>The literal values on a line that sit where a secret would.</summary>
-    internal static IEnumerable<string> Scan(string line)
+    internal static IEnumerable<string> Scan(string line, bool configFile = true)
     {
-        foreach (var m in KeyAssign().Matches(line).Concat(KeyColon().Matches(line)))
+        foreach (var m in KeyAssign().Matches(line).Concat(configFile ? KeyColon().Matches(line) : []))
         {
             if (NotSecretKeys.Contains(m.Groups["key"].Value)) continue;
             var value = m.Groups["quoted"].Success ? m.Groups["quoted"].Value : m.Groups["bare"].Value;
