@@ -18,8 +18,10 @@ done
 if [ "$DOCKER" = no ] && [ ${#DOCKER_ARGS[@]} -gt 0 ]; then echo "setup.sh: ${DOCKER_ARGS[*]} goes with --docker" >&2; exit 2; fi
 if [ "$DOCKER" = yes ]; then exec docker/compose.sh setup "${DOCKER_ARGS[@]}"; fi
 
-LIBRDKAFKA_VERSION=2.15.1   # tools/librdkafka/build.sh builds it from the npm package's source, with our mock retention patch
+LIBRDKAFKA_VERSION=2.15.1   # tools/librdkafka/build.sh builds it from the npm package's source (the image's build too)
 LIBRDKAFKA_DIR=$ROOT/.local/librdkafka/$LIBRDKAFKA_VERSION
+# Our patch of the mock cluster (run-time per-partition retention, see the file's header); a changed patch rebuilds.
+LIBRDKAFKA_PATCH=$ROOT/core/Rhythmic.Core/Kafka/librdkafka-mock-retention.patch
 DEBIAN_PACKAGES=(postgresql libssl-dev zlib1g-dev build-essential pkg-config nodejs npm curl ca-certificates)
 
 STEP="start"
@@ -52,7 +54,7 @@ if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks | grep -q '^10\.'
 fi
 did "dotnet $(dotnet --version)"
 
-step "librdkafka $LIBRDKAFKA_VERSION (built from source, with the mock retention patch)"
+step "librdkafka $LIBRDKAFKA_VERSION (built from source, with ${LIBRDKAFKA_PATCH#$ROOT/})"
 # The same script builds the image's library (docker/Dockerfile); it keeps a build of the same version and patch.
 built=$(tools/librdkafka/build.sh "$LIBRDKAFKA_DIR")
 did "$built"

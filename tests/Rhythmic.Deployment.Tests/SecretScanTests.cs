@@ -9,6 +9,7 @@ public sealed partial class SecretScanTests
     private static readonly (string File, string Literal, string Why)[] Allowed =
     [
         ("tests/Rhythmic.Core.Tests/PostgresLockdownTests.cs", "not-the-password", "a deliberately wrong password, to be refused"),
+        ("tests/Rhythmic.Superset.Tests/BuildBundleTests.cs", "s3cr'et-_x", "a sample password with a quote, to check the bundle's quoting"),
     ];
 
     /// <summary>Setting names that hold no secret although their names say password or token.</summary>
