@@ -126,7 +126,8 @@ cmd_start() {
 
 Rhythmic is up in Docker Compose (project rhythmic).
   Dashboard and API : $url/
-  Hangfire          : $url/hangfire
+  Hangfire          : $url/hangfire (first $url/hangfire-login with RHYTHMIC_ADMIN_TOKEN from docker/.env: through
+                      the published port a request is not a loopback one, which alone sees the read-only view)
   Superset          : ${superset:-not started (profile superset is off in docker/.env)}
   State and logs    : cd docker && docker compose ps; docker compose logs -f speed land
 Scale a layer: cd docker && docker compose up -d --scale speed=3 --scale land=2 (docs/operations.md).
