@@ -73,6 +73,17 @@ public sealed partial class DockerImageTests
         Assert.NotEqual(0, exit);
     }
 
+    [Fact]
+    public void Every_script_of_the_image_and_the_stack_is_committed_executable()
+    {
+        // COPY keeps the mode of the checkout: the entry point and the health check must run as they are.
+        var (exit, stdout, err) = Repo.Run("git", ["-C", Repo.Root, "ls-files", "-s", "--", "docker", "tools/librdkafka", "tools/compose-spec"]);
+        Assert.True(exit == 0, err);
+        var scripts = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).Where(p => p[1].EndsWith(".sh", StringComparison.Ordinal)).ToList();
+        Assert.Contains(scripts, p => p[1] == "docker/entrypoint.sh");
+        Assert.All(scripts, p => Assert.True(p[0].StartsWith("100755", StringComparison.Ordinal), $"{p[1]} is not committed executable ({p[0].Split(' ')[0]})"));
+    }
+
     [GeneratedRegex(@"^FROM (?<image>\S+)", RegexOptions.Multiline)]
     private static partial Regex FromPattern();
 }
