@@ -5,8 +5,20 @@ set -Eeuo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 ROOT=$PWD
 
-LIBRDKAFKA_VERSION=2.15.1
-KAFKA_JS_PACKAGE=@confluentinc/kafka-javascript@1.10.1   # ships the exact librdkafka 2.15.1 source in deps/librdkafka
+# Arguments. None: this machine (what CI runs). --docker: the Docker Compose stack instead (docker/compose.sh):
+# docker/.env with random passwords, then the images; --kafka3 chooses three brokers, --no-superset leaves Superset out.
+DOCKER=no; DOCKER_ARGS=()
+for arg in "$@"; do
+  case $arg in
+    --docker) DOCKER=yes ;;
+    --kafka1|--kafka3|--superset|--no-superset) DOCKER_ARGS+=("$arg") ;;
+    *) echo "setup.sh: unknown argument '$arg' (usage: ./setup.sh [--docker [--kafka1|--kafka3] [--superset|--no-superset]])" >&2; exit 2 ;;
+  esac
+done
+if [ "$DOCKER" = no ] && [ ${#DOCKER_ARGS[@]} -gt 0 ]; then echo "setup.sh: ${DOCKER_ARGS[*]} goes with --docker" >&2; exit 2; fi
+if [ "$DOCKER" = yes ]; then exec docker/compose.sh setup "${DOCKER_ARGS[@]}"; fi
+
+LIBRDKAFKA_VERSION=2.15.1   # tools/librdkafka/build.sh builds it from the npm package's source (the image's build too)
 LIBRDKAFKA_DIR=$ROOT/.local/librdkafka/$LIBRDKAFKA_VERSION
 # Our patch of the mock cluster (run-time per-partition retention, see the file's header); a changed patch rebuilds.
 LIBRDKAFKA_PATCH=$ROOT/core/Rhythmic.Core/Kafka/librdkafka-mock-retention.patch
@@ -42,32 +54,10 @@ if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks | grep -q '^10\.'
 fi
 did "dotnet $(dotnet --version)"
 
-step "librdkafka $LIBRDKAFKA_VERSION (built from source, with the mock retention patch)"
-patch_sha=$(sha256sum "$LIBRDKAFKA_PATCH" | cut -d' ' -f1)
-if [ -f "$LIBRDKAFKA_DIR/librdkafka.so" ] && [ "$(cat "$LIBRDKAFKA_DIR/VERSION" 2>/dev/null)" = "$LIBRDKAFKA_VERSION" ] \
-   && [ "$(cat "$LIBRDKAFKA_DIR/PATCH.sha256" 2>/dev/null)" = "$patch_sha" ]; then
-  did "cached in ${LIBRDKAFKA_DIR#$ROOT/} (patch ${patch_sha:0:12})"
-else
-  work=$(mktemp -d)
-  ( cd "$work"
-    npm pack --silent "$KAFKA_JS_PACKAGE" >/dev/null
-    tar xzf ./*.tgz
-    cd package/deps/librdkafka
-    grep -q "define RD_KAFKA_VERSION 0x020f01" src/rdkafka.h || { echo "the npm package does not hold librdkafka $LIBRDKAFKA_VERSION" >&2; exit 1; }
-    patch -p1 --forward --batch < "$LIBRDKAFKA_PATCH" > "$work/patch.log" 2>&1 \
-      || { cat "$work/patch.log" >&2; echo "${LIBRDKAFKA_PATCH#$ROOT/} does not apply to librdkafka $LIBRDKAFKA_VERSION" >&2; exit 1; }
-    ./configure --disable-curl --disable-gssapi > "$work/configure.log" 2>&1 || { tail -20 "$work/configure.log" >&2; exit 1; }
-    make -j"$(nproc)" libs > "$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; }
-  )
-  mkdir -p "$LIBRDKAFKA_DIR"
-  # Copy, then rename over the old file: a running program keeps the library it mapped intact.
-  cp "$work/package/deps/librdkafka/src/librdkafka.so.1" "$LIBRDKAFKA_DIR/librdkafka.so.new"
-  mv -f "$LIBRDKAFKA_DIR/librdkafka.so.new" "$LIBRDKAFKA_DIR/librdkafka.so"
-  echo "$LIBRDKAFKA_VERSION" > "$LIBRDKAFKA_DIR/VERSION"
-  echo "$patch_sha" > "$LIBRDKAFKA_DIR/PATCH.sha256"
-  rm -rf "$work"
-  did "built into ${LIBRDKAFKA_DIR#$ROOT/}"
-fi
+step "librdkafka $LIBRDKAFKA_VERSION (built from source, with ${LIBRDKAFKA_PATCH#$ROOT/})"
+# The same script builds the image's library (docker/Dockerfile); it keeps a build of the same version and patch.
+built=$(tools/librdkafka/build.sh "$LIBRDKAFKA_DIR")
+did "$built"
 
 step "DuckDB (npm, the reference reader for tests and benchmarks)"
 if [ -d tools/duckdb/node_modules/@duckdb/node-api ] && echo "select 1" | node tools/duckdb/query.mjs - >/dev/null 2>&1; then

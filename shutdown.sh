@@ -3,6 +3,13 @@
 # project-local PostgreSQL (pg_ctl, by the postmaster.pid in its data directory).
 set -Euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
+
+# --docker [--purge]: the Docker Compose stack instead (docker/compose.sh); --purge also deletes its volumes.
+case "${1:-}" in
+  "") ;;
+  --docker) shift; exec docker/compose.sh stop "$@" ;;
+  *) echo "shutdown.sh: unknown argument '$1' (usage: ./shutdown.sh [--docker [--purge]])" >&2; exit 2 ;;
+esac
 RUN=$PWD/.local/run
 
 if [ -f "$RUN/rhythmic.pid" ]; then

@@ -5,6 +5,13 @@
 set -Eeuo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 ROOT=$PWD
+
+# --docker: the Docker Compose stack instead (docker/compose.sh; ./setup.sh --docker first).
+case "${1:-}" in
+  "") ;;
+  --docker) [ $# -eq 1 ] || { echo "startup.sh: usage: ./startup.sh [--docker]" >&2; exit 2; }; exec docker/compose.sh start ;;
+  *) echo "startup.sh: unknown argument '$1' (usage: ./startup.sh [--docker])" >&2; exit 2 ;;
+esac
 RUN=$ROOT/.local/run
 LOGS=$ROOT/.local/logs
 mkdir -p "$RUN" "$LOGS"
