@@ -78,6 +78,10 @@ else
   did "installed into serving/web/node_modules"
 fi
 
+step "Compose schema (npm dclint, what the deployment tests validate docker/docker-compose.yml against)"
+schema=$(tools/compose-spec/fetch.sh)
+did "$schema"
+
 step "Build (dotnet build -c Release)"
 dotnet build Rhythmic.sln -c Release -nologo -clp:ErrorsOnly
 did "built Rhythmic.sln (Release)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Puts the Compose Specification's JSON schema (draft-07, the one `docker compose config` validates against) into
 # .local/compose-spec/compose-spec.json, from the npm package dclint@3.1.0, which ships it as
-# schemas/compose.schema.json. tests/Rhythmic.Deployment.Tests runs this when the file is missing. The file's
+# schemas/compose.schema.json. setup.sh runs it; tests/Rhythmic.Deployment.Tests read the file (tests reach no network). The file's
 # SHA-256 is pinned: another schema is refused rather than used unseen.
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
