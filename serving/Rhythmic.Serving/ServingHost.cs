@@ -53,13 +53,11 @@ public static class ServingHost
         var app = builder.Build();
         if (!settings.Postgres.HasReaderRole)
             app.Logger.LogWarning("Postgres:ReaderConnectionString is not set: the serving API reads with Postgres:ConnectionString, a role that may write; set it to a read-only role (migration 0500 creates rhythmic_reader)");
-        var readerCs = settings.Postgres.EffectiveReaderConnectionString;
-        app.MapGet("/health", async (HttpContext http, CancellationToken ct) =>
+        app.MapGet("/health", async (NpgsqlDataSource reader, CancellationToken ct) =>
         {
             try
             {
-                await using var conn = new NpgsqlConnection(readerCs);
-                await conn.OpenAsync(ct);
+                await using var conn = await reader.OpenConnectionAsync(ct);
                 return Results.Json(new { status = "ok", postgres = "ok" });
             }
             catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
