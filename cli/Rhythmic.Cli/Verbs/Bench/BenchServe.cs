@@ -21,16 +21,13 @@ internal static class BenchServe
         var json = TableOutput.JsonOption();
         command.Options.Add(json);
         foreach (var o in new Option[] { users, days, clients, seconds }) command.Options.Add(o);
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(clients) is < 1 or > 1000) r.AddError("--clients must be between 1 and 1000.");
-            if (r.GetValue(seconds) is < 1 or > 600) r.AddError("--seconds must be between 1 and 600.");
-            if (r.GetValue(days) is < 1 or > 400) r.AddError("--days must be between 1 and 400.");
-            if (r.GetValue(users) is < 1) r.AddError("--nusers must be at least 1.");
-        });
         command.SetAction(async (parse, ct) =>
         {
             var o = new ServeBenchOptions { Users = parse.GetValue(users), Days = parse.GetValue(days), Clients = parse.GetValue(clients), Seconds = parse.GetValue(seconds) };
+            if (o.Clients is < 1 or > 1000) throw new Rhythmic.Core.RhythmicException($"--clients must be between 1 and 1000 (got {o.Clients}).");
+            if (o.Seconds is < 1 or > 600) throw new Rhythmic.Core.RhythmicException($"--seconds must be between 1 and 600 (got {o.Seconds}).");
+            if (o.Days is < 1 or > 400) throw new Rhythmic.Core.RhythmicException($"--days must be between 1 and 400 (got {o.Days}).");
+            if (o.Users < 1) throw new Rhythmic.Core.RhythmicException($"--nusers must be at least 1 (got {o.Users}).");
             var mode = TableOutput.ModeOf(parse.GetValue(json));
             var notes = mode == OutputMode.Json ? Console.Error : Console.Out; // stdout holds the JSON alone
             var figures = await ServeBench.RunAsync(o, m =>
