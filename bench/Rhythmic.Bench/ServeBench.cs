@@ -127,7 +127,7 @@ public static class ServeBench
         => await reads.SnapshotAsync(async db =>
         {
             var (loaded, _) = await db.LoadedHoursAsync(from, to);
-            return await db.QueryAsync<object>($"history/{metric}", ViewsApi.HistoryArgs(metric, grain, from, to, loaded, null, null, null, false));
+            return await ViewsApi.HistoryValuesAsync(db, metric, ViewsApi.HistoryArgs(metric, grain, from, to, loaded, null, null, null, false), false);
         }, ct);
 
     private sealed record LoadResult(long Requests, long Errors, double Seconds, double P50, double P99, double Max);

@@ -95,8 +95,7 @@ internal static class ViewsApi
                         q.Fail("grain", $"second is answered from the warehouse only, which has not loaded the hour {h:yyyy-MM-ddTHH}:00Z (batchThrough {Iso(batchThrough)}); use grain=minute there");
                         return q.Problem();
                     }
-            var values = (await db.QueryAsync<Point>($"history/{metric}", HistoryArgs(metric!, grain, start, end, loaded, level, gender, state, facts)))
-                .ToDictionary(p => p.T, p => p.Value);
+            var values = await HistoryValuesAsync(db, metric!, HistoryArgs(metric!, grain, start, end, loaded, level, gender, state, facts), facts);
             var points = grain.Buckets(start, end).Select(t =>
             {
                 var next = grain.Next(t);
@@ -167,11 +166,9 @@ internal static class ViewsApi
         return await reads.SnapshotAsync(async db =>
         {
             var (loaded, batchThrough) = await db.LoadedHoursAsync(start, end);
-            var songs = (await db.QueryAsync<Point>("history/plays", HistoryArgs("plays", Grain.Day, start, end, loaded, null, null, null, false)))
-                .ToDictionary(p => p.T, p => p.Value);
+            var songs = await HistoryValuesAsync(db, "plays", HistoryArgs("plays", Grain.Day, start, end, loaded, null, null, null, false), false);
             var perMetric = per == "day" ? "active_users" : "sessions";
-            var by = (await db.QueryAsync<Point>($"history/{perMetric}", HistoryArgs(perMetric, Grain.Day, start, end, loaded, null, null, null, false)))
-                .ToDictionary(p => p.T, p => p.Value);
+            var by = await HistoryValuesAsync(db, perMetric, HistoryArgs(perMetric, Grain.Day, start, end, loaded, null, null, null, false), false);
             var points = Grain.Day.Buckets(start, end).Select(t =>
             {
                 var (s, d) = (songs.GetValueOrDefault(t), by.GetValueOrDefault(t));
@@ -228,6 +225,20 @@ internal static class ViewsApi
     }
 
     /// <summary>
+    /// A metric's value per bucket start: its own query (Sql/history/&lt;metric&gt;.sql: the speed view, and the facts when
+    /// <paramref name="facts"/>), plus, for an additive metric read without the facts, the warehouse's totals
+    /// (Sql/history/totals.sql). Distinct users are merged inside their query.
+    /// </summary>
+    internal static async Task<Dictionary<DateTime, long>> HistoryValuesAsync(ServingReads.Snapshot db, string metric, object args, bool facts)
+    {
+        var values = (await db.QueryAsync<Point>($"history/{metric}", args)).ToDictionary(p => p.T, p => p.Value);
+        if (metric == "active_users" || facts) return values;
+        foreach (var row in await db.QueryAsync<TotalsRow>("history/totals", args))
+            values[row.T] = values.GetValueOrDefault(row.T) + row.Of(metric);
+        return values;
+    }
+
+    /// <summary>
     /// The parameters of a history query (Sql/history/*.sql): the window, the grain, the filters, and the seam's plan as
     /// ranges of loaded hours (batch) and of the others (speed). Whole loaded days answer distinct users at day grain
     /// from the warehouse's day totals, so their hours leave the batch ranges.
@@ -280,6 +291,17 @@ internal static class ViewsApi
 
     private sealed class Point { public DateTime T { get; init; } public long Value { get; init; } }
     private sealed class ClockRow { public DateTime? NewestMinute { get; init; } }
+    private sealed class TotalsRow
+    {
+        public DateTime T { get; init; }
+        public long Plays { get; init; } public long PageViews { get; init; } public long Logins { get; init; }
+        public long FailedLogins { get; init; } public long Sessions { get; init; } public long LevelChanges { get; init; }
+        public long Of(string metric) => metric switch
+        {
+            "plays" => Plays, "page_views" => PageViews, "logins" => Logins, "failed_logins" => FailedLogins, "sessions" => Sessions,
+            "level_changes" => LevelChanges, _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "not an additive metric"),
+        };
+    }
     private sealed class UsersRow { public string? Gender { get; init; } public string? Level { get; init; } public long Users { get; init; } public bool IsTotal { get; init; } }
     private sealed class LiveRow
     {

@@ -1,26 +1,11 @@
--- Sessions started (a page view with itemInSession 0; @level: the level of its first event) per bucket of @grain in [@from, @to): the lambda merge over the seam the caller planned (SeamPlan). The
--- loaded hours (@batch_from/@batch_to ranges) come from the warehouse, every other hour (@speed_from/@speed_to) from
--- the speed view; the ranges do not overlap, so nothing is counted twice or missed. Batch: the hourly totals at hour
--- grain and wider (@by_hour), the minute totals at minute grain, the facts for a filter or at second grain (@facts).
--- The session's time zone is UTC (ServingReads), so date_trunc cuts UTC buckets.
+-- Sessions started (a page view with itemInSession 0; @level: the level of its first event) per bucket of @grain in [@from, @to), besides the warehouse's totals (totals.sql): from the facts of the
+-- loaded hours (@batch_from/@batch_to) when a filter or the second grain needs them (@facts), and from the speed view
+-- over every hour the warehouse has not loaded (@speed_from/@speed_to). The caller planned the ranges (SeamPlan); they
+-- do not overlap, so nothing is counted twice or missed. The session's time zone is UTC (ServingReads).
 -- Grain: one row per bucket with any. Key: t.
 select t, sum(value)::bigint as value
 from (
-  select date_trunc(@grain, h.hour) as t, h.sessions_started as value
-  from unnest(@batch_from::timestamptz[], @batch_to::timestamptz[]) r(a, b)
-  join dw.agg_hour h on h.hour >= r.a and h.hour < r.b
-  where @by_hour and not @facts
-
-  union all
-
-  select a.minute, a.sessions_started
-  from unnest(@batch_from::timestamptz[], @batch_to::timestamptz[]) r(a, b)
-  join dw.agg_minute a on a.minute >= r.a and a.minute < r.b and a.minute >= @from and a.minute < @to
-  where not @by_hour and not @facts
-
-  union all
-
-  select date_trunc(@grain, f.ts), count(*)
+  select date_trunc(@grain, f.ts) as t, count(*) as value
   from unnest(@batch_from::timestamptz[], @batch_to::timestamptz[]) r(a, b)
   join dw.fact_page_view f on f.ts >= r.a and f.ts < r.b
   where @facts and f.item_in_session = 0
