@@ -74,8 +74,7 @@ internal static class ViewsApi
                     q.Fail(name, $"cannot filter metric {metric}: the speed view does not keep it (filters of {metric}: {(Filters[metric].Length == 0 ? "none" : string.Join(", ", Filters[metric]))})");
         if (!q.Ok) return q.Problem();
 
-        var clock = await DataClockAsync(reads, ct);
-        var end = grain.Ceiling(to ?? clock);
+        var end = grain.Ceiling(to ?? await DataClockAsync(reads, ct));
         var start = grain.Floor(from ?? grain.DefaultFrom(end));
         if (!CheckWindow(q, start, end, grain)) return q.Problem();
 
