@@ -19,13 +19,7 @@ namespace Rhythmic.Serving;
 /// </summary>
 public static class ServingHost
 {
-    private static readonly string ApiDocsPage = ReadResource("openapi/index.html");
-
-    private static string ReadResource(string name)
-    {
-        using var stream = typeof(ServingHost).Assembly.GetManifestResourceStream(name)!;
-        return new StreamReader(stream).ReadToEnd();
-    }
+    private static readonly string ApiDocsPage = Rhythmic.Core.SqlResources.Read(typeof(ServingHost).Assembly, "openapi/index.html");
 
     /// <summary>Builds the web application; <paramref name="configure"/> adds services (the layers' workers) before it is built.</summary>
     public static WebApplication Build(RhythmicSettings settings, Action<WebApplicationBuilder>? configure = null)
@@ -46,7 +40,6 @@ public static class ServingHost
             doc.Info.Description = "The lambda architecture's merged view: the warehouse (batch view) for loaded hours, the speed view for the rest.";
             return Task.CompletedTask;
         }));
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
         builder.Services.AddHangfireDashboard();
         configure?.Invoke(builder);
 

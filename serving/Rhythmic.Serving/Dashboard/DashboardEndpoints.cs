@@ -61,9 +61,5 @@ internal static class DashboardEndpoints
         return candidates.Select(c => Path.Combine(c, "serving", "web", "node_modules")).FirstOrDefault(Directory.Exists);
     }
 
-    private static string Read(string resource)
-    {
-        using var stream = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream(resource)!;
-        return new StreamReader(stream).ReadToEnd();
-    }
+    private static string Read(string resource) => Rhythmic.Core.SqlResources.Read(typeof(DashboardEndpoints).Assembly, resource);
 }
