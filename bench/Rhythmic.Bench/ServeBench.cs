@@ -13,6 +13,7 @@ using Rhythmic.Lake.Storage;
 using Rhythmic.Serving;
 using Rhythmic.Serving.Views;
 using Rhythmic.Simulator;
+using Rhythmic.Simulator.Sinks;
 using Rhythmic.SpeedLayer;
 using Rhythmic.SpeedLayer.Store;
 using Rhythmic.Warehouse;
@@ -65,9 +66,10 @@ public static class ServeBench
             var lake = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(cs),
                 new LakeSinkOptions { WatermarkAt = new DateTimeOffset(seam) });
             SimulationSummary summary;
-            await using (lake)
+            // up's own split: the history before the seam into the lake (committed and closed at the seam), the rest to the speed layer.
+            await using (var split = new HistoryThenLiveSink(lake, speed, new DateTimeOffset(seam).ToUnixTimeMilliseconds()))
                 summary = await new Simulation(new SimulationOptions { From = from, To = end, Users = o.Users, Seed = o.Seed, Workers = Environment.ProcessorCount })
-                    .RunAsync(new SplitSink(lake, speed, new DateTimeOffset(seam).ToUnixTimeMilliseconds()), ct);
+                    .RunAsync(split, ct);
             speed.Flush();
             note($"simulated {summary.Events:N0} events of {o.Users:N0} users over {o.Days} days in {clock.Elapsed.TotalSeconds:F1} s; the last {o.SpeedHours} hours ({speed.Events:N0} events) went to the speed view only");
             clock.Restart();
@@ -90,7 +92,6 @@ public static class ServeBench
             await using var direct = ServingReads.CreateDataSource(new NpgsqlConnectionStringBuilder(readerCs) { MaxPoolSize = o.Clients }.ConnectionString);
             var reads = new ServingReads(direct);
             string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-            var monthFrom = end.AddDays(-o.Days);
             var scenarios = new (string Name, string Url, Func<CancellationToken, Task>? Direct, double TargetMs)[]
             {
                 ("live", "/api/live?minutes=5", t => reads.SnapshotAsync(async db =>
@@ -98,9 +99,9 @@ public static class ServeBench
                     var newest = (await db.QueryAsync<ClockRow>("data_clock")).Single().NewestMinute ?? end;
                     return await db.QueryAsync<object>("live", new { previous_from = newest.AddMinutes(-10), from = newest.AddMinutes(-5), to = newest });
                 }, t), 50),
-                ("history, month by day", $"/api/history?metric=plays&grain=day&from={Iso(monthFrom)}&to={Iso(end)}", t => HistoryDirect(reads, "plays", Grain.Day, monthFrom, end, t), 100),
-                ("history, month by hour", $"/api/history?metric=plays&grain=hour&from={Iso(monthFrom)}&to={Iso(end)}", t => HistoryDirect(reads, "plays", Grain.Hour, monthFrom, end, t), 100),
-                ("history, active users, month by day", $"/api/history?metric=active_users&grain=day&from={Iso(monthFrom)}&to={Iso(end)}", t => HistoryDirect(reads, "active_users", Grain.Day, monthFrom, end, t), 100),
+                ("history, month by day", $"/api/history?metric=plays&grain=day&from={Iso(from)}&to={Iso(end)}", t => HistoryDirect(reads, "plays", Grain.Day, from, end, t), 100),
+                ("history, month by hour", $"/api/history?metric=plays&grain=hour&from={Iso(from)}&to={Iso(end)}", t => HistoryDirect(reads, "plays", Grain.Hour, from, end, t), 100),
+                ("history, active users, month by day", $"/api/history?metric=active_users&grain=day&from={Iso(from)}&to={Iso(end)}", t => HistoryDirect(reads, "active_users", Grain.Day, from, end, t), 100),
             };
             var figures = new List<ServeFigure>();
             foreach (var (name, url, run, target) in scenarios)
@@ -163,22 +164,6 @@ public static class ServeBench
     }
 
     private sealed class ClockRow { public DateTime? NewestMinute { get; init; } }
-
-    /// <summary>Events before the seam to the lake, later ones to the speed layer.</summary>
-    private sealed class SplitSink(IEventSink lake, IEventSink speed, long seamMs) : IEventSink
-    {
-        public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs)
-        {
-            if (timestampMs < seamMs) lake.Write(topic, key, json, timestampMs);
-            else speed.Write(topic, key, json, timestampMs);
-        }
-        public async Task FlushAsync(CancellationToken ct)
-        {
-            await lake.FlushAsync(ct);
-            await speed.FlushAsync(ct);
-        }
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 
     /// <summary>The speed layer's processor and store fed directly (one partition per topic).</summary>
     private sealed class SpeedFeed : IEventSink
