@@ -25,39 +25,10 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     private const double Speed = 60;
     private static readonly string[] Metrics = ["plays", "active_users", "page_views", "logins", "failed_logins", "sessions", "level_changes"];
 
-    /// <summary>Counts of the re-simulated events per bucket start, for one metric at one grain.</summary>
-    private sealed class Expected(IReadOnlyList<Event> events)
+    /// <summary>The figures of the re-simulated events in [from, to), for one metric.</summary>
+    private sealed class Expected(IReadOnlyList<RecordedEvent> events)
     {
-        public long Of(string metric, DateTime from, DateTime to)
-        {
-            var e = events.Where(x => x.Ts >= from && x.Ts < to);
-            return metric switch
-            {
-                "plays" => e.Count(x => x.Topic == Topics.Listen),
-                "page_views" => e.Count(x => x.Topic == Topics.PageView),
-                "logins" => e.Count(x => x.Topic == Topics.Auth && x.Success == true),
-                "failed_logins" => e.Count(x => x.Topic == Topics.Auth && x.Success == false),
-                "sessions" => e.Count(x => x.Topic == Topics.PageView && x.ItemInSession == 0),
-                "level_changes" => e.Count(x => x.Topic == Topics.StatusChange),
-                _ => e.Where(x => x.UserId is not null).Select(x => x.UserId).Distinct().LongCount(),
-            };
-        }
-    }
-
-    private sealed record Event(string Topic, DateTime Ts, long? UserId, int ItemInSession, bool? Success);
-
-    private sealed class EventList : IEventSink
-    {
-        public List<Event> Events { get; } = [];
-        public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs)
-        {
-            using var doc = JsonDocument.Parse(json.ToArray());
-            var e = doc.RootElement;
-            Events.Add(new Event(topic, DateTime.UnixEpoch.AddMilliseconds(timestampMs), e.TryGetProperty("userId", out var u) ? u.GetInt64() : null,
-                e.TryGetProperty("itemInSession", out var i) ? i.GetInt32() : -1, e.TryGetProperty("success", out var s) ? s.GetBoolean() : null));
-        }
-        public Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public long Of(string metric, DateTime from, DateTime to) => ExpectedFigures.Of(metric, events.Where(x => x.Ts >= from && x.Ts < to));
     }
 
     private static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
@@ -198,14 +169,14 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     };
 
     /// <summary>The platform's simulation of [from, to), run apart from it (up's options: its users, seed and growth).</summary>
-    private static async Task<List<Event>> SimulateAsync(DateTime from, DateTime to)
+    private static async Task<List<RecordedEvent>> SimulateAsync(DateTime from, DateTime to)
     {
-        var sink = new EventList();
+        var events = new List<RecordedEvent>();
         await new Simulation(new SimulationOptions
         {
             From = new DateTimeOffset(from), To = new DateTimeOffset(to), Users = Users, Seed = Seed, Workers = 1, GrowthRate = 0.01,
-        }).RunAsync(sink, default);
-        return sink.Events;
+        }).RunAsync(new EventRecorder(events), default);
+        return events;
     }
 
     /// <summary>What differs between the API's buckets of every metric and the simulation's, or null when nothing does.</summary>

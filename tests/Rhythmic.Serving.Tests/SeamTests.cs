@@ -16,18 +16,7 @@ public sealed class SeamTests(ServedWorld world) : IClassFixture<ServedWorld>
 {
     private static readonly string[] MetricNames = ["plays", "active_users", "page_views", "logins", "failed_logins", "sessions", "level_changes"];
 
-    /// <summary>The events a metric counts (distinct users for active_users).</summary>
-    private static long Expected(string metric, IEnumerable<Event> events) => metric switch
-    {
-        "plays" => events.Count(e => e.Topic == Topics.Listen),
-        "page_views" => events.Count(e => e.Topic == Topics.PageView),
-        "logins" => events.Count(e => e.Topic == Topics.Auth && e.Success == true),
-        "failed_logins" => events.Count(e => e.Topic == Topics.Auth && e.Success == false),
-        "sessions" => events.Count(e => e.Topic == Topics.PageView && e.ItemInSession == 0),
-        "level_changes" => events.Count(e => e.Topic == Topics.StatusChange),
-        "active_users" => events.Where(e => e.UserId is not null).Select(e => e.UserId).Distinct().LongCount(),
-        _ => throw new ArgumentOutOfRangeException(nameof(metric)),
-    };
+    private static long Expected(string metric, IEnumerable<RecordedEvent> events) => ExpectedFigures.Of(metric, events);
 
     private static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ");
 
@@ -50,7 +39,7 @@ public sealed class SeamTests(ServedWorld world) : IClassFixture<ServedWorld>
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private async Task AssertHistoryAsync(string metric, Grain grain, DateTime from, DateTime to, Func<Event, bool>? filter = null, string filters = "")
+    private async Task AssertHistoryAsync(string metric, Grain grain, DateTime from, DateTime to, Func<RecordedEvent, bool>? filter = null, string filters = "")
     {
         var answer = await HistoryAsync(metric, grain, from, to, filters);
         Assert.Equal(Seam, answer.GetProperty("batchThrough").GetDateTime().ToUniversalTime());

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rhythmic.Core;
@@ -30,15 +29,11 @@ public sealed class ServedWorld : IAsyncLifetime
     private WebApplication? _app;
 
     /// <summary>Every event the simulator produced.</summary>
-    public List<Event> Events { get; } = [];
+    public List<RecordedEvent> Events { get; } = [];
     /// <summary>The owner's connection string of the world's database.</summary>
     public string ConnectionString { get; private set; } = "";
     /// <summary>A client of the running serving host.</summary>
     public HttpClient Http { get; private set; } = null!;
-
-    /// <summary>One event's fields the expectations need.</summary>
-    public sealed record Event(string Topic, DateTime Ts, long? UserId, long SessionId, int ItemInSession, string Level, string? Gender,
-        string State, string? Artist, string? Song, bool? Success);
 
     public async Task InitializeAsync()
     {
@@ -70,23 +65,5 @@ public sealed class ServedWorld : IAsyncLifetime
     {
         Http?.Dispose();
         if (_app is not null) await _app.DisposeAsync();
-    }
-
-    /// <summary>Keeps the fields of every event the expectations need.</summary>
-    private sealed class EventRecorder(List<Event> events) : IEventSink
-    {
-        public void Write(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> json, long timestampMs)
-        {
-            using var doc = JsonDocument.Parse(json.ToArray());
-            var e = doc.RootElement;
-            string? Text(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            events.Add(new Event(topic, DateTime.UnixEpoch.AddMilliseconds(e.GetProperty("ts").GetInt64()),
-                e.TryGetProperty("userId", out var u) ? u.GetInt64() : null, e.GetProperty("sessionId").GetInt64(),
-                e.TryGetProperty("itemInSession", out var i) ? i.GetInt32() : -1, Text("level")!, Text("gender"), Text("state")!,
-                Text("artist"), Text("song"), e.TryGetProperty("success", out var s) ? s.GetBoolean() : null));
-        }
-
-        public Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
