@@ -83,13 +83,13 @@ internal sealed class LakeTestKit : IAsyncDisposable
         => await TestPostgres.ScalarAsync<long>(ConnectionString, "select coalesce(sum(row_count), 0)::bigint from lake.files")
            + await TestPostgres.ScalarAsync<long>(ConnectionString, $"select count(*) from serving.dead_letters where consumer_group = '{Group}'");
 
-    /// <summary>Waits (with a deadline) until <paramref name="condition"/> holds.</summary>
-    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 60)
+    /// <summary>Waits (with a deadline) until <paramref name="condition"/> holds; a timeout says <paramref name="state"/>.</summary>
+    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 60, Func<string>? state = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}.");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}." + (state is null ? "" : $" {state()}"));
             await Task.Delay(50);
         }
     }

@@ -212,7 +212,9 @@ public sealed class LanderTests
         var runA = a.RunAsync(stop.Token);
         var runB = b.RunAsync(stop.Token);
         await LakeTestKit.WaitForAsync(() => Task.FromResult(a.Assigned.Count > 0 && b.Assigned.Count > 0 && a.Assigned.Count + b.Assigned.Count == 16),
-            "both landers to own partitions", seconds: 180);   // the second join's rebalance took over a minute once, with the machine loaded
+            "both landers to own partitions", seconds: 180,   // the second join's rebalance took over a minute once, with the machine loaded
+            state: () => $"lander-a owns {a.Assigned.Count}, lander-b {b.Assigned.Count}; the landers' last lines:\n" +
+                string.Join("\n", kit.Log.Entries.TakeLast(30).Select(e => $"{e.Level} {e.Message}")));
         Assert.Empty(a.Assigned.Intersect(b.Assigned));
         kit.ProduceListens(0, 1_500);
         await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= 1_500, "every event");
