@@ -97,7 +97,7 @@ public static class LakeReplayBench
             var settings = new RhythmicSettings();
             settings.Lander.ConsumerGroup = "bench-replay";
             var options = LanderOptions.From(settings, cluster.BootstrapServers);
-            var lander = new Lander(options, new LocalLakeStorage(lakeRoot), new LakeManifest(cs), landerLog ?? NullLogger.Instance);
+            var lander = new Lander(options, new LocalLakeStorage(lakeRoot), new LakeManifest(BenchDatabase.DataSource(cs)), landerLog ?? NullLogger.Instance);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var run = lander.RunAsync(stop.Token);
             try

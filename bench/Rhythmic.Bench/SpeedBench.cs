@@ -325,7 +325,7 @@ public static class SpeedBench
     private static (CancellationTokenSource, Thread) StartConsumer(SpeedSettings settings, MockCluster cluster, string cs)
     {
         var stop = new CancellationTokenSource();
-        var consumer = new SpeedConsumer(settings, cluster.BootstrapServers, new PostgresSpeedStore(cs), NullLogger.Instance, "bench", new Core.Observability.MetricsRegistry());
+        var consumer = new SpeedConsumer(settings, cluster.BootstrapServers, new PostgresSpeedStore(BenchDatabase.DataSource(cs)), NullLogger.Instance, "bench", new Core.Observability.MetricsRegistry());
         var thread = new Thread(() => consumer.Run(stop.Token)) { IsBackground = true, Name = "speed-bench" };
         thread.Start();
         return (stop, thread);

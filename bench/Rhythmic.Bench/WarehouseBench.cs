@@ -48,13 +48,13 @@ public static class WarehouseBench
             else
             {
                 progress($"simulating {users:N0} users for {days} days into {lakeRoot}");
-                var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(cs), new LakeSinkOptions { WatermarkAt = to });
+                var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(BenchDatabase.DataSource(cs)), new LakeSinkOptions { WatermarkAt = to });
                 await using (sink)
                     await new Simulation(new SimulationOptions { From = From, To = to, Users = users, Seed = 1 }).RunAsync(sink, ct);
                 await File.WriteAllTextAsync(simulated, "", ct);
             }
             var settings = new RhythmicSettings { Home = scratch, Postgres = { ConnectionString = cs }, Lake = { Root = lakeRoot } };
-            var loader = new WarehouseLoader(settings, NullLogger<WarehouseLoader>.Instance);
+            var loader = new WarehouseLoader(settings, BenchDatabase.DataSource(cs), NullLogger<WarehouseLoader>.Instance);
 
             var watch = new Stopwatch();
             // One incremental load after a statement that decides which hours it finds to load, timed with its profile.
