@@ -253,8 +253,7 @@ public static class SpeedBench
             }
             producer.Flush(ct);
         }, ct);
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct);
+        await using var conn = await BenchDatabase.DataSource(cs).OpenConnectionAsync(ct);
         while (visible.Count < total && watch.Elapsed < TimeSpan.FromSeconds(seconds + 60))
         {
             while (sent.TryDequeue(out var s)) pending.Add(s);
@@ -343,8 +342,7 @@ public static class SpeedBench
 
     private static async Task<long> StoredAsync(string cs, string group, CancellationToken ct)
     {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct);
+        await using var conn = await BenchDatabase.DataSource(cs).OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand($"select coalesce(sum(next_offset), 0) from serving.speed_offsets where consumer_group = '{group}'", conn);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }

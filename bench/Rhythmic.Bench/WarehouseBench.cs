@@ -106,8 +106,7 @@ public static class WarehouseBench
                 var pgSql = parts[1].Replace("{from}", fromText).Replace("{to}", toText);
                 var duckSql = parts[2].Replace("{from}", fromText).Replace("{to}", toText);
                 progress(parts[0]);
-                await using var conn = new NpgsqlConnection(cs);
-                await conn.OpenAsync(ct);
+                await using var conn = await BenchDatabase.DataSource(cs).OpenConnectionAsync(ct);
                 var times = new List<double>();
                 for (var i = 0; i < 5; i++)
                 {
@@ -149,8 +148,7 @@ public static class WarehouseBench
 
     private static async Task ExecAsync(string cs, string sql, params object[] args)
     {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync();
+        await using var conn = await BenchDatabase.DataSource(cs).OpenConnectionAsync();
         await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
         await cmd.ExecuteNonQueryAsync();
