@@ -102,7 +102,7 @@ public sealed class LakeRootTests : IDisposable
         // wrote the marker through one temporary file, so a lander whose rename lost the race died before consuming.
         for (var round = 0; round < 3; round++)
         {
-            var manifest = new LakeManifest(await TestPostgres.CreateDatabaseAsync());
+            var manifest = new LakeManifest(TestPostgres.DataSource(await TestPostgres.CreateDatabaseAsync()));
             var dir = NewDir();
             using var start = new Barrier(8);
             var binders = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
