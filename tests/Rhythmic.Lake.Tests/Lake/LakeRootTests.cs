@@ -96,6 +96,28 @@ public sealed class LakeRootTests : IDisposable
     }
 
     [Fact]
+    public async Task Landers_starting_together_on_a_new_lake_all_bind_it_to_one_id()
+    {
+        // Scaled landers start at once: every one of them binds the fresh directory and writes its marker. They once
+        // wrote the marker through one temporary file, so a lander whose rename lost the race died before consuming.
+        for (var round = 0; round < 3; round++)
+        {
+            var manifest = new LakeManifest(await TestPostgres.CreateDatabaseAsync());
+            var dir = NewDir();
+            using var start = new Barrier(8);
+            var binders = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                return await manifest.BindRootAsync(new LocalLakeStorage(dir));
+            })).ToList();
+            var bindings = await Task.WhenAll(binders);
+            Assert.Single(bindings.Select(b => b.LakeId).Distinct());
+            Assert.Equal(bindings[0].LakeId, LakeMarker.Read(new LocalLakeStorage(dir))!.LakeId);
+            Assert.Empty(Directory.EnumerateFiles(dir, "*" + LakeLayout.TempSuffix, SearchOption.AllDirectories));
+        }
+    }
+
+    [Fact]
     public async Task A_directory_that_is_not_the_manifests_is_refused_with_one_line_saying_what_to_do()
     {
         var manifest = new LakeManifest(await TestPostgres.CreateDatabaseAsync());
