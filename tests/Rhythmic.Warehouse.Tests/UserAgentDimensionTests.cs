@@ -1,4 +1,5 @@
 using Rhythmic.Core;
+using Rhythmic.Platform;
 using Rhythmic.Testing;
 
 namespace Rhythmic.Warehouse.Tests;
@@ -89,7 +90,7 @@ public sealed class UserAgentDimensionTests
             insert into dw.fact_auth (date_key, time_key, user_key, location_key, session_id, item_in_session, level, is_success, user_agent, ts)
             values (20240301, 3700, 0, 0, 2, 1, 'free', true, '{Windows}', '2024-03-01 01:01:40Z');
             """);
-        await new Migrator(cs).MigrateAsync();
+        await PlatformMigrations.Migrator(TestPostgres.DataSource(cs)).MigrateAsync();
 
         var w = StagedWarehouse.On(cs);
         Assert.Equal($"{IPhone}|{IPhone}|-|some robot", await w.ScalarAsync<string>(AgentsOf("fact_page_view")));
@@ -113,7 +114,7 @@ public sealed class UserAgentDimensionTests
             create table public.schema_migrations (version int primary key, name text not null, checksum text not null,
               applied_at timestamptz not null default now())
             """);
-        foreach (var m in Migrator.All.Where(m => m.Version < version))
+        foreach (var m in Migrator.Plan(PlatformMigrations.All).Where(m => m.Version < version))
         {
             await TestPostgres.ExecAsync(cs, m.Sql);
             await TestPostgres.ExecAsync(cs, $"insert into public.schema_migrations (version, name, checksum) values ({m.Version}, '{m.Name}', '{m.Checksum}')");
