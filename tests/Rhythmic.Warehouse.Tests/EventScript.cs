@@ -22,7 +22,8 @@ internal sealed class EventScript
     ];
 
     /// <summary>One event of a user (or a guest when <paramref name="userId"/> is null) at <paramref name="ts"/>.</summary>
-    public EventScript Page(DateTime ts, long sessionId, long? userId, string level, string page, int song = 0, int place = 0, bool success = true, string? lastName = null)
+    public EventScript Page(DateTime ts, long sessionId, long? userId, string level, string page, int song = 0, int place = 0, bool success = true, string? lastName = null,
+        string? userAgent = "Mozilla/5.0")
     {
         var item = _items[sessionId] = _items.GetValueOrDefault(sessionId) + 1;
         var p = Places[place % Places.Length];
@@ -31,7 +32,7 @@ internal sealed class EventScript
         StagedEvent Make(string topic) => new()
         {
             Topic = topic, Ts = ts, SessionId = sessionId, Level = level, ItemInSession = item, City = p.City, State = p.State,
-            Zip = p.Zip, Lat = p.Lat, Lon = p.Lon, UserAgent = "Mozilla/5.0", UserId = userId,
+            Zip = p.Zip, Lat = p.Lat, Lon = p.Lon, UserAgent = userAgent, UserId = userId,
             FirstName = userId is null ? null : $"First{userId}", LastName = userId is null ? null : lastName ?? $"Last{userId}",
             Gender = userId is null ? null : (userId % 2 == 0 ? "F" : "M"),
             Registration = userId is null ? null : new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc),
