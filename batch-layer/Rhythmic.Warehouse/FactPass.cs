@@ -15,7 +15,7 @@ namespace Rhythmic.Warehouse;
 /// core/Rhythmic.Core/Migrations/0301_dw_facts.sql states them: a listen without a full song has no fact; a page view
 /// without one has song_key 0; a user without a dim_user row at the event's instant is user_key 0.
 /// </summary>
-internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys keys, Action? counted)
+internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys keys, ILoadProfiler? profile)
 {
     private static readonly (string Topic, string Command)[] Copies =
     [
@@ -45,7 +45,7 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
                 foreach (var block in source.Read(topic, EventColumns.All(), sink.Token))
                     Encode(block, sink);
             }, ct);
-            LoadProfile.Add($"2 facts {topic} (encode + copy)", start);
+            profile.Add($"2 facts {topic} (encode + copy)", start);
         }
         if (_rows != dims.Rows)
             throw new InvalidOperationException($"The fact pass read {_rows} events where the dimension pass read {dims.Rows}.");
@@ -68,7 +68,6 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
             var placeRef = lane.PlaceRefs[lane.Cursor] + lane.PlaceOffset;
             lane.Cursor++;
             _rows++;
-            counted?.Invoke();
             var timeKey = (ts - _day * 86_400_000_000) / 1_000_000;
             var locationKey = keys.LocationKeys[placeRef];
             UserVersions.Entry? user = null;

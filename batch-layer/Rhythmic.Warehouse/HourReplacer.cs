@@ -15,25 +15,25 @@ internal static class HourReplacer
 {
     /// <summary>Replaces <paramref name="hours"/> (UTC) with the events of <paramref name="source"/>; returns the events read.</summary>
     public static async Task<long> ReplaceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyCollection<DateTime> hours,
-        IEventSource source, CancellationToken ct)
+        IEventSource source, ILoadProfiler? profile, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/clear.sql"), ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/begin.sql"), ct, hours.Select(AsUtc).ToArray());
-        LoadProfile.Add("0 stage clear", start);
+        profile.Add("0 stage clear", start);
 
         start = Stopwatch.GetTimestamp();
         var hourSet = new HourSet(hours.Select(AsUtc));
-        var dims = new DimensionPass(hourSet);
+        var dims = new DimensionPass(hourSet, profile);
         dims.Read(source, ct);
-        LoadProfile.Add("1a dimension pass (songs, places, runs)", start);
+        profile.Add("1a dimension pass (songs, places, runs)", start);
         var keys = await dims.WriteAsync(conn, tx, ct);
 
-        var facts = new FactPass(hourSet, dims, keys, source is StagedEventSource staged ? staged.Counted : null);
+        var facts = new FactPass(hourSet, dims, keys, profile);
         await facts.CopyAsync(conn, source, ct);
         start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/060_fact_ts_summaries.sql"), ct);
-        LoadProfile.Add("2s facts' ts index summaries", start);
+        profile.Add("2s facts' ts index summaries", start);
 
         start = Stopwatch.GetTimestamp();
         // Into an empty fact_session (a full load, or the first) every part is its session's row; otherwise 070 merges.
@@ -44,26 +44,26 @@ internal static class HourReplacer
             await facts.Aggregates.CopySessionPartsAsync(conn, "dw.stg_session_part", ct);
             await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/070_fact_session.sql"), ct);
         }
-        LoadProfile.Add("3 fact_session", start);
+        profile.Add("3 fact_session", start);
 
         start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/080_agg_minute.sql"), ct);
         await facts.Aggregates.CopyMinutesAsync(conn, ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/080_agg_hour.sql"), ct);
-        LoadProfile.Add("4a agg_minute, agg_hour", start);
+        profile.Add("4a agg_minute, agg_hour", start);
         start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/081_agg_day_dates.sql"), ct);
         var otherHours = OtherHoursOfTheirDays(hours);
         if (otherHours.Length > 0) await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/081_agg_day_uncovered.sql"), ct, otherHours);
         var (covered, uncovered) = await DaysAsync(conn, tx, ct);
         if (uncovered > 0) await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/082_agg_day_rebuild.sql"), ct);
-        LoadProfile.Add("4b day aggregates: coverage, uncovered days", start);
+        profile.Add("4b day aggregates: coverage, uncovered days", start);
         start = Stopwatch.GetTimestamp();
         await facts.Aggregates.CopyDaysAsync(conn, covered, ct);
-        LoadProfile.Add("4c day aggregates: covered days", start);
+        profile.Add("4c day aggregates: covered days", start);
         start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/083_agg_artist_day.sql"), ct);
-        LoadProfile.Add("4d agg_artist_day", start);
+        profile.Add("4d agg_artist_day", start);
         start = Stopwatch.GetTimestamp();
         // Into an empty month table (a full load, or the first) the covered days' counts go straight in; SQL adds the rest.
         var songMonthsEmpty = await IsEmptyAsync(conn, tx, "dw.agg_song_month", ct);
@@ -73,11 +73,11 @@ internal static class HourReplacer
         if (userMonthsEmpty) await facts.Aggregates.CopyUserMonthsAsync(conn, covered, ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/085_agg_user_month.sql"), ct, userMonthsEmpty);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/086_agg_month_emptied.sql"), ct);
-        LoadProfile.Add("4e agg_song_month, agg_user_month", start);
+        profile.Add("4e agg_song_month, agg_user_month", start);
         start = Stopwatch.GetTimestamp();
         if (await IsEmptyAsync(conn, tx, "dw.agg_session_hour", ct)) await facts.Aggregates.CopySessionHoursAsync(conn, ct);
         else await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("load/087_agg_session_hour.sql"), ct);
-        LoadProfile.Add("4f agg_session_hour", start);
+        profile.Add("4f agg_session_hour", start);
 
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/clear.sql"), ct);
         return dims.Rows;
