@@ -6,7 +6,7 @@ namespace Rhythmic.Warehouse.Tests;
 /// <summary>
 /// The aggregates have two builders: a load into an empty warehouse (or of whole days) counts them in memory as it
 /// writes the facts (BatchAggregates), and a load of hours beside loaded ones rebuilds them in SQL from the facts
-/// (Sql/load 070, 082, 084, 085, 087). On random events both give the very same rows.
+/// (the SQL of Aggregates/, beside the C# of each). On random events both give the very same rows.
 /// </summary>
 public sealed class AggregatePathTests
 {
@@ -70,9 +70,9 @@ public sealed class AggregatePathTests
                 await ResetAsync(threeLoads);
                 // All in one load into an empty warehouse: every aggregate is counted in memory.
                 await oneLoad.ReplaceAsync(events);
-                // Some hours, then the others beside them (070 merges a session's parts, 082 rebuilds each day that spans
-                // both loads, 084/085 add to the months, 087 counts the session hours again), then the first hours once
-                // more (070 rebuilds the sessions they touch from the facts): each time the same rows as the one load.
+                // Some hours, then the others beside them (fact_session.sql merges a session's parts, day_aggregates_rebuild.sql rebuilds each day that spans
+                // both loads, month_aggregates_*.sql add to the months, session_hour_aggregates.sql counts the session hours again), then the first hours once
+                // more (fact_session.sql rebuilds the sessions they touch from the facts): each time the same rows as the one load.
                 if (inFirst.Count > 0) await threeLoads.ReplaceAsync(inFirst);
                 if (inSecond.Count > 0) await threeLoads.ReplaceAsync(inSecond);
                 await AssertSameRowsAsync(oneLoad, threeLoads, "after two loads");
