@@ -25,11 +25,11 @@ internal sealed class DimensionPass
         "copy dw.user_level_run (hour, user_id, first_ts, last_ts, level, first_name, last_name, gender, registration) from stdin (format binary)";
 
     private readonly DimensionLane[] _lanes;
-    private readonly ILoadProfiler? profile;
+    private readonly ILoadProfiler? _profile;
 
     public DimensionPass(HourSet hours, ILoadProfiler? profile)
     {
-        this.profile = profile;
+        _profile = profile;
         _lanes = [new DimensionLane(hours, [Topics.PageView]), new DimensionLane(hours, Topics.All.Where(t => t != Topics.PageView).ToArray())];
     }
 
@@ -78,7 +78,7 @@ internal sealed class DimensionPass
             places.AddRange(lane.Places);
         }
         var runs = LevelRunBuilder.Build(_lanes.Select(l => l.Runs).ToList(), ct);
-        profile.Add("1b level runs build", start);
+        _profile.Add("1b level runs build", start);
 
         start = Stopwatch.GetTimestamp();
         var users = runs.Select(r => r.UserId).Distinct().ToList();
@@ -93,7 +93,7 @@ internal sealed class DimensionPass
             Enumerable.Range(1, places.Count).ToArray(), places.Select(k => k.City).ToArray(), places.Select(k => k.State).ToArray(),
             places.Select(k => k.Zip).ToArray(), places.Select(k => k.Lat).ToArray(), places.Select(k => k.Lon).ToArray());
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/analyze.sql"), ct);
-        profile.Add("1c stage users, songs, places", start);
+        _profile.Add("1c stage users, songs, places", start);
         foreach (var model in new[] { "010_prepare", "020_dim_song", "030_dim_location", "040_user_level_run" })
             await RunModelAsync(conn, tx, model, ct);
 
@@ -116,7 +116,7 @@ internal sealed class DimensionPass
             }
         }, ct);
         await CopyPipeline.RunAsync(conn, VersionCopyCommand, sink => versions.Encode(sink.Rows), ct);
-        profile.Add("1e user runs and rows", start);
+        _profile.Add("1e user runs and rows", start);
         foreach (var model in new[] { "045_delete_hours", "050_dim_user", "055_fact_user_remap" })
             await RunModelAsync(conn, tx, model, ct);
 
@@ -124,7 +124,7 @@ internal sealed class DimensionPass
         var keys = new DimensionKeys(await RefKeysAsync(conn, tx, "select song_ref, song_key from dw.stg_song", songs.Count, ct),
             await RefKeysAsync(conn, tx, "select place_ref, location_key from dw.stg_place", places.Count, ct),
             await UserVersions.ReadAsync(conn, tx, ct));
-        profile.Add("1d read keys", start);
+        _profile.Add("1d read keys", start);
         return keys;
     }
 
@@ -132,7 +132,7 @@ internal sealed class DimensionPass
     {
         var start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read($"load/{model}.sql"), ct);
-        profile.Add($"warehouse/load/{model}.sql", start);
+        _profile.Add($"warehouse/load/{model}.sql", start);
     }
 
     private static async Task<long[]> RefKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, int count, CancellationToken ct)
