@@ -17,7 +17,7 @@ public sealed record LoadResult(IReadOnlyList<DateTime> Hours, long Rows);
 /// incremental load replaces each complete hour that is new or whose manifest changed, a day of hours per transaction.
 /// Loading the same lake twice leaves the warehouse identical.
 /// </summary>
-public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<WarehouseLoader> logger)
+public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource dataSource, ILogger<WarehouseLoader> logger)
 {
     private static readonly Counter LoadedEvents = MetricsRegistry.Default.Counter("rhythmic_warehouse_loaded_events_total", "Events loaded into the warehouse's facts.");
     private static readonly Counter LoadedHours = MetricsRegistry.Default.Counter("rhythmic_warehouse_loaded_hours_total", "Hours replaced in the warehouse.");
@@ -25,7 +25,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
         "Lake files a load found recorded in the manifest but missing or unreadable (the load stopped).");
 
     private readonly string _lakeRoot = LakeRootBinding.Normalize(settings.PathOf(settings.Lake.Root));
-    private readonly LakeManifest _manifest = new(settings.Postgres.EffectiveConnectionString);
+    private readonly LakeManifest _manifest = new(dataSource);
 
     /// <summary>Where the loads report each step's time (the benchmark's); none by default.</summary>
     public ILoadProfiler? Profiler { get; init; }
@@ -184,12 +184,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
         return new LoadResult(hours.Select(h => h.Hour).ToList(), rows);
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
-    {
-        var conn = new NpgsqlConnection(settings.Postgres.EffectiveConnectionString);
-        await conn.OpenAsync(ct);
-        return conn;
-    }
+    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => dataSource.OpenConnectionAsync(ct);
 
     private static IEnumerable<List<LakeHour>> ByDay(IEnumerable<LakeHour> hours)
         => hours.GroupBy(h => h.Hour.Date).OrderBy(g => g.Key).Select(g => g.OrderBy(h => h.Hour).ToList());

@@ -36,7 +36,7 @@ internal sealed class SpeedHarness : IAsyncDisposable
     /// <summary>Starts a speed consumer of the harness's group on a thread of its own.</summary>
     public RunningConsumer StartConsumer(ISpeedStore? store = null)
     {
-        var consumer = new SpeedConsumer(Settings, Cluster.BootstrapServers, store ?? new PostgresSpeedStore(ConnectionString),
+        var consumer = new SpeedConsumer(Settings, Cluster.BootstrapServers, store ?? new PostgresSpeedStore(TestPostgres.DataSource(ConnectionString)),
             new TeeLogger(Log, FileLogger.For($"c{_consumers.Count}")), $"c{_consumers.Count}", Metrics);
         var running = new RunningConsumer(consumer);
         _consumers.Add(running);

@@ -9,7 +9,7 @@ namespace Rhythmic.Warehouse;
 /// What the fact pass counts while it writes the facts: per minute (agg_minute), per day and song, location or
 /// (user, level) (agg_song_day, agg_location_day, agg_user_day), and each session's part in the replaced hours
 /// (dw.stg_session_part). The rules are those of the aggregate tables' definitions in
-/// core/Rhythmic.Core/Migrations/0302_dw_aggregates_and_reconcile.sql and of fact_session's. The coarser aggregates of
+/// batch-layer/Rhythmic.Warehouse/Migrations/0302_dw_aggregates_and_reconcile.sql and of fact_session's. The coarser aggregates of
 /// 0309_dw_coarse_aggregates.sql are summed from these counts where they hold everything (covered days, empty tables).
 /// Each aggregate's file in this folder holds both its builders, these counts and the SQL that rebuilds it from the
 /// facts otherwise (FactSession.cs and fact_session.sql, DayAggregates.cs and day_aggregates_*.sql, ...), and the rule
