@@ -27,9 +27,13 @@ internal sealed class DimensionPass
         "copy dw.user_level_run (hour, user_id, first_ts, last_ts, level, first_name, last_name, gender, registration) from stdin (format binary)";
 
     private readonly DimensionLane[] _lanes;
+    private readonly ILoadProfiler? _profile;
 
-    public DimensionPass(HourSet hours)
-        => _lanes = [new DimensionLane(hours, [Topics.PageView]), new DimensionLane(hours, Topics.All.Where(t => t != Topics.PageView).ToArray())];
+    public DimensionPass(HourSet hours, ILoadProfiler? profile)
+    {
+        _profile = profile;
+        _lanes = [new DimensionLane(hours, [Topics.PageView]), new DimensionLane(hours, Topics.All.Where(t => t != Topics.PageView).ToArray())];
+    }
 
     /// <summary>Events of the replaced hours read.</summary>
     public long Rows => _lanes.Sum(l => l.Rows);
@@ -79,7 +83,7 @@ internal sealed class DimensionPass
             agents.AddRange(lane.Agents);
         }
         var runs = LevelRunBuilder.Build(_lanes.Select(l => l.Runs).ToList(), ct);
-        LoadProfile.Add("1b level runs build", start);
+        _profile.Add("1b level runs build", start);
 
         start = Stopwatch.GetTimestamp();
         var users = runs.Select(r => r.UserId).Distinct().ToList();
@@ -95,7 +99,7 @@ internal sealed class DimensionPass
             places.Select(k => k.Zip).ToArray(), places.Select(k => k.Lat).ToArray(), places.Select(k => k.Lon).ToArray());
         await UserAgentDimension.StageAsync(conn, tx, agents, ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/analyze.sql"), ct);
-        LoadProfile.Add("1c stage users, songs, places", start);
+        _profile.Add("1c stage users, songs, places", start);
         foreach (var model in new[] { "010_prepare", "020_dim_song", "030_dim_location", "035_dim_user_agent", "040_user_level_run" })
             await RunModelAsync(conn, tx, model, ct);
 
@@ -118,7 +122,7 @@ internal sealed class DimensionPass
             }
         }, ct);
         await CopyPipeline.RunAsync(conn, VersionCopyCommand, sink => versions.Encode(sink.Rows), ct);
-        LoadProfile.Add("1e user runs and rows", start);
+        _profile.Add("1e user runs and rows", start);
         foreach (var model in new[] { "045_delete_hours", "050_dim_user", "055_fact_user_remap" })
             await RunModelAsync(conn, tx, model, ct);
 
@@ -127,15 +131,15 @@ internal sealed class DimensionPass
             await RefKeysAsync(conn, tx, "select place_ref, location_key from dw.stg_place", places.Count, ct),
             await RefKeysAsync(conn, tx, "select user_agent_ref, user_agent_key from dw.stg_user_agent", agents.Count, ct),
             await UserVersions.ReadAsync(conn, tx, ct));
-        LoadProfile.Add("1d read keys", start);
+        _profile.Add("1d read keys", start);
         return keys;
     }
 
-    private static async Task RunModelAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string model, CancellationToken ct)
+    private async Task RunModelAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string model, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read($"load/{model}.sql"), ct);
-        LoadProfile.Add($"warehouse/load/{model}.sql", start);
+        _profile.Add($"warehouse/load/{model}.sql", start);
     }
 
     private static async Task<long[]> RefKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, int count, CancellationToken ct)

@@ -16,7 +16,7 @@ namespace Rhythmic.Warehouse;
 /// without one has song_key 0; a user without a dim_user row at the event's instant is user_key 0; an event without a
 /// user agent has user_agent_key 0 (0313_dw_user_agent.sql).
 /// </summary>
-internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys keys, Action? counted)
+internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys keys, ILoadProfiler? profile)
 {
     private static readonly (string Topic, string Command)[] Copies =
     [
@@ -49,7 +49,7 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
                 foreach (var block in source.Read(topic, Wanted, sink.Token))
                     Encode(block, sink);
             }, ct);
-            LoadProfile.Add($"2 facts {topic} (encode + copy)", start);
+            profile.Add($"2 facts {topic} (encode + copy)", start);
         }
         if (_rows != dims.Rows)
             throw new InvalidOperationException($"The fact pass read {_rows} events where the dimension pass read {dims.Rows}.");
@@ -74,7 +74,6 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
             if (agentRef != 0) agentRef += lane.AgentOffset;
             lane.Cursor++;
             _rows++;
-            counted?.Invoke();
             var timeKey = (ts - _day * 86_400_000_000) / 1_000_000;
             var locationKey = keys.LocationKeys[placeRef];
             var agentKey = keys.UserAgentKeys[agentRef];
