@@ -64,12 +64,9 @@ internal static class HourReplacer
         return dims.Rows;
     }
 
-    /// <summary>Takes the warehouse's load lock for the rest of <paramref name="tx"/> and sets the load's transaction settings.</summary>
-    public static async Task LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-    {
-        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/lock.sql"), ct, AdvisoryLocks.WarehouseLoad);
-        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/tune.sql"), ct);
-    }
+    /// <summary>Sets the load's settings for the rest of <paramref name="tx"/> (the caller holds the <see cref="WarehouseLock"/>).</summary>
+    public static Task TuneAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+        => WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/tune.sql"), ct);
 
     private static DateTime AsUtc(DateTime t) => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t, DateTimeKind.Utc);
 }

@@ -39,8 +39,9 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
         var clock = Stopwatch.StartNew();
         await BindLakeAsync(ct);
         await using var conn = await OpenAsync(ct);
+        await using var held = await WarehouseLock.HoldAsync(conn, ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await HourReplacer.LockAsync(conn, tx, ct);
+        await HourReplacer.TuneAsync(conn, tx, ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("full/truncate.sql"), ct);
         var hours = (await LakeHours.ReadAsync(conn, tx, ct)).Where(h => h.Manifest.IsComplete).ToList();
         var rebuild = await DropIndexesAsync(conn, tx, ct);
@@ -106,6 +107,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
         await BindLakeAsync(ct);
         await using var conn = await OpenAsync(ct);
         var start = Stopwatch.GetTimestamp();
+        await using var held = await WarehouseLock.HoldAsync(conn, ct);
         var pending = (await LakeHours.ReadAsync(conn, null, ct)).Where(h => h.NeedsLoad).Take(settings.Warehouse.MaxHoursPerRun).ToList();
         Profiler.Add("i manifest: hours to load (and the load lock)", start);
         var rows = 0L;
@@ -114,8 +116,8 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
             start = Stopwatch.GetTimestamp();
-            await HourReplacer.LockAsync(conn, tx, ct);
-            // Read again under the lock: another loader may have loaded these hours meanwhile, or more files arrived.
+            await HourReplacer.TuneAsync(conn, tx, ct);
+            // Read again: more files may have arrived since the hours to load were chosen.
             var current = (await LakeHours.ReadAsync(conn, tx, ct)).Where(h => h.NeedsLoad).ToDictionary(h => h.Hour);
             Profiler.Add("i manifest: hours to load (and the load lock)", start);
             var todo = day.Where(h => current.ContainsKey(h.Hour)).Select(h => current[h.Hour]).ToList();

@@ -1,5 +1,4 @@
 using Npgsql;
-using Rhythmic.Core;
 
 namespace Rhythmic.Warehouse;
 
@@ -15,19 +14,10 @@ public static class WarehouseMaintenance
     public static async Task<IReadOnlyList<string>> VacuumChangedAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await WarehouseSql.ExecAsync(conn, null, WarehouseSql.Read("maintenance/lock.sql"), ct, AdvisoryLocks.WarehouseLoad);
-        try
-        {
-            var tables = await WarehouseSql.ListAsync(conn, null, WarehouseSql.Read("maintenance/vacuum_targets.sql"), ct);
-            foreach (var table in tables)
-                await WarehouseSql.ExecAsync(conn, null, $"vacuum (analyze) {table}", ct);
-            return tables;
-        }
-        finally
-        {
-            // A broken connection has released the lock already; an open one is unlocked even when cancelled.
-            if (conn.State == System.Data.ConnectionState.Open)
-                await WarehouseSql.ExecAsync(conn, null, WarehouseSql.Read("maintenance/unlock.sql"), CancellationToken.None, AdvisoryLocks.WarehouseLoad);
-        }
+        await using var held = await WarehouseLock.HoldAsync(conn, ct);
+        var tables = await WarehouseSql.ListAsync(conn, null, WarehouseSql.Read("maintenance/vacuum_targets.sql"), ct);
+        foreach (var table in tables)
+            await WarehouseSql.ExecAsync(conn, null, $"vacuum (analyze) {table}", ct);
+        return tables;
     }
 }

@@ -48,14 +48,14 @@ public static class HangfireSetup
         // Hangfire.PostgreSql installs its tables without a lock of its own: two processes starting on a fresh
         // database at once (a server and a trigger) would race. They take turns on an advisory lock.
         using var conn = dataSource.OpenConnection();
-        Advisory(conn, Sql.LoadLock);
+        Advisory(conn, Sql.SchemaLock);
         try
         {
             return new PostgreSqlStorage(connections, o);
         }
         finally
         {
-            Advisory(conn, Sql.LoadUnlock); // explicitly: a pooled connection's session outlives this method
+            Advisory(conn, Sql.SchemaUnlock); // explicitly: a pooled connection's session outlives this method
         }
     }
 

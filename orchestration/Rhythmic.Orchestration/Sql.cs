@@ -10,8 +10,8 @@ internal static class Sql
     public static readonly string JobRunsOfJob = Read("job_runs_of_job.sql");
     public static readonly string JobRunsHistory = Read("job_runs_history.sql");
     public static readonly string JobRunsLast = Read("job_runs_last.sql");
-    public static readonly string LoadLock = Read("load_lock.sql");
-    public static readonly string LoadUnlock = Read("load_unlock.sql");
+    public static readonly string SchemaLock = Read("schema_lock.sql");
+    public static readonly string SchemaUnlock = Read("schema_unlock.sql");
     public static readonly string WarehouseIsEmpty = Read("warehouse_is_empty.sql");
     public static readonly string MaintenancePurge = Read("maintenance_purge.sql");
 

@@ -43,7 +43,7 @@ public sealed class MaintenanceTests
         var cs = cluster.ConnectionString;
         // A load's change; its statistics are sent at once (else up to 10 s later), so maintenance sees it to vacuum.
         await TestPostgres.ExecAsync(cs, "insert into dw.dim_song values (1, 'Björk', 'Jóga', 305.3); select pg_stat_force_next_flush()");
-        // A load in progress holds the warehouse's advisory lock (Sql/stage/lock.sql) in its transaction.
+        // A load in progress holds the warehouse's advisory lock (WarehouseLock); a transaction-level hold of it conflicts the same.
         await using var load = new Npgsql.NpgsqlConnection(cs);
         await load.OpenAsync();
         await using var tx = await load.BeginTransactionAsync();

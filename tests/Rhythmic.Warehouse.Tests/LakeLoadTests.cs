@@ -85,12 +85,12 @@ public sealed class LakeLoadTests
         await lake.Loader().IncrementalLoadAsync(default);
         var before = await lake.Db.ChecksumsAsync();
         await lake.Db.ExecAsync("update lake.watermarks set watermark = watermark + interval '2 hours'");
-        // The stager checks the token between row groups (5,000 rows): cancel as soon as the load takes the lock.
+        // The stager checks the token between row groups (5,000 rows): cancel as soon as the load, holding its lock, has begun its transaction.
         using var cts = new CancellationTokenSource();
         var load = lake.Loader().FullLoadAsync(cts.Token);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!load.IsCompleted && DateTime.UtcNow < deadline
-               && await lake.Db.ScalarAsync<long>("select count(*) from pg_locks where locktype = 'advisory' and granted") == 0)
+               && await lake.Db.ScalarAsync<long>("select count(*) from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and l.granted and a.state <> 'idle'") == 0)
             await Task.Yield();
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);

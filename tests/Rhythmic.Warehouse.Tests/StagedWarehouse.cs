@@ -23,7 +23,7 @@ internal sealed class StagedWarehouse
         await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        await HourReplacer.LockAsync(conn, tx, default);
+        await HourReplacer.TuneAsync(conn, tx, default);
         await HourReplacer.ReplaceAsync(conn, tx, hours, new StagedEventSource(list) { AfterRow = afterRow }, profile: null, default);
         await tx.CommitAsync();
     }

@@ -20,17 +20,10 @@ public static class AdvisoryLocks
     public const long HangfireSchema = 0x5268_7948_6653_6368;
 
     /// <summary>
-    /// "\0RhyLoad": the scheduler's full and incremental load jobs hold it for their whole run (session lock,
-    /// orchestration's LoadLock), so two load jobs never overlap on any server; Hangfire's own lock expires.
-    /// Not <see cref="WarehouseLoad"/>: the job holds this one on a connection of its own while the loader it runs takes
-    /// that one on the loader's connections, and one key on two sessions of one load would wait for itself.
-    /// </summary>
-    public const long LoadJob = 0x0052_6879_4C6F_6164;
-
-    /// <summary>
-    /// "RhytWLD": the warehouse's staging tables and the hours a transaction replaces belong to one loader at a time
-    /// (transaction lock in every load's transactions, whoever runs it: the scheduler, <c>rhythmic load</c>, the bench);
-    /// warehouse maintenance holds it for its session across its VACUUMs, so loads wait for maintenance and it for them.
+    /// "RhytWLD": one load of the warehouse at a time, and no load during maintenance. Every full and incremental load
+    /// holds it on its session for the whole load, whoever runs it (the scheduler on any server, <c>rhythmic load</c>,
+    /// the bench), and maintenance across its VACUUMs (Rhythmic.Warehouse's WarehouseLock). Hangfire's own lock of the
+    /// load jobs expires; this one lives as long as its holder's session.
     /// </summary>
     public const long WarehouseLoad = 0x5268_7974_6857_4C44;
 }

@@ -10,8 +10,8 @@ internal sealed class ExclusiveLoadAttribute : Attribute;
 /// Hangfire's guard of the loads, like its [DisableConcurrentExecution] but one lock for both load jobs (that
 /// attribute locks one method against itself): a load takes Hangfire's distributed lock <c>rhythmic:loads</c> before
 /// it runs, waiting for the other to finish. Hangfire.PostgreSql's locks expire (a dead holder's after the
-/// invisibility timeout, a very long load's too), so the loads also hold our PostgreSQL advisory lock
-/// (<see cref="LoadLock"/>), which lives exactly as long as the session that holds it.
+/// invisibility timeout, a very long load's too), so the loader also holds the warehouse's PostgreSQL advisory lock
+/// (Rhythmic.Warehouse's WarehouseLock) for the whole load, which lives exactly as long as the session that holds it.
 /// </summary>
 internal sealed class ExclusiveLoadFilter(TimeSpan wait) : IServerFilter
 {
@@ -30,7 +30,7 @@ internal sealed class ExclusiveLoadFilter(TimeSpan wait) : IServerFilter
         try { lockHandle.Dispose(); }
         catch (Hangfire.Storage.DistributedLockTimeoutException)
         {
-            // The lock had expired and was taken by another load, which then waited on the advisory lock: nothing to release.
+            // The lock had expired and was taken by another load, which then waited on the warehouse's lock: nothing to release.
         }
     }
 }

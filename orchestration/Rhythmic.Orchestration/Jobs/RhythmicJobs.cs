@@ -23,18 +23,17 @@ internal sealed class RhythmicJobs(JobContext context)
         _ => null,
     };
 
-    /// <summary>Rebuilds the warehouse from the whole lake, holding the load lock.</summary>
+    /// <summary>Rebuilds the warehouse from the whole lake (the loader holds the warehouse's load lock throughout).</summary>
     [ExclusiveLoad, JobDisplayName("full-load ({0})")]
     public Task FullLoad(string origin, PerformContext? perform, CancellationToken ct)
         => RecordedRun.RunAsync(context, JobNames.FullLoad, origin, perform!, ct, async token =>
         {
-            await using var _ = await LoadLock.AcquireAsync(context.Options.DataSource, token);
             var outcome = await context.Runner.FullLoadAsync(token);
             return new RunResult(outcome.Rows, outcome.Hours, null);
         });
 
     /// <summary>
-    /// Loads the complete new (and changed) hours, holding the load lock, then adds a reconcile of those hours as a
+    /// Loads the complete new (and changed) hours (the loader holds the warehouse's load lock throughout), then adds a reconcile of those hours as a
     /// continuation of this job: Hangfire queues it once this job has succeeded. A run after downtime catches up on
     /// every missed hour by itself, so the recurring job runs once for the slots it missed (misfire mode Relaxed).
     /// </summary>
@@ -42,9 +41,7 @@ internal sealed class RhythmicJobs(JobContext context)
     public Task IncrementalLoad(string origin, PerformContext? perform, CancellationToken ct)
         => RecordedRun.RunAsync(context, JobNames.IncrementalLoad, origin, perform!, ct, async token =>
         {
-            LoadOutcome outcome;
-            await using (await LoadLock.AcquireAsync(context.Options.DataSource, token))
-                outcome = await context.Runner.IncrementalLoadAsync(token);
+            var outcome = await context.Runner.IncrementalLoadAsync(token);
             if (outcome.Hours.Count > 0)
             {
                 var hours = outcome.Hours.ToArray();
