@@ -161,7 +161,7 @@ public sealed class SpeedCrashTests
         store.Armed = true;
         h.Produce(events.Skip(1000).Take(1000));
         Assert.True(store.Reached.Wait(TimeSpan.FromSeconds(60)), "a flush of the next events");
-        first.Consumer.Kill();
+        first.Crash();
         store.Release.Set();
         first.Kill();
         Assert.Equal(1000, await h.StoredOffsetsAsync());

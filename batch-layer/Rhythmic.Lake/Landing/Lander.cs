@@ -44,9 +44,6 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private long _progressAtTicks;
     private readonly RollPolicy _roll = new(options.RollBytes, options.RollAge, options.BacklogMessages);
 
-    /// <summary>Called at each crash point of each checkpoint (tests throw from it to simulate a crash).</summary>
-    public Action<LanderCrashPoint>? CrashHook { get; init; }
-
     /// <summary>The partitions this lander owns right now.</summary>
     public IReadOnlyCollection<(string Topic, int Partition)> Assigned => _assigned.Keys.ToArray();
 
@@ -250,9 +247,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
             var file = files[i];
             commit.Files.Add(new NewLakeFile(file.Topic, file.Partition, file.FirstOffset, file.LastOffset, file.HourMs, finals[i], file.Rows, contents[i].Length, "lander"));
         }
-        CrashHook?.Invoke(LanderCrashPoint.AfterWrite);
         storage.PublishAll(finals.Select(f => (f + LakeLayout.TempSuffix, f)).ToList());
-        CrashHook?.Invoke(LanderCrashPoint.AfterRename);
         foreach (var ((topic, partition), state) in _partitions)
         {
             if (!state.Dirty) continue;
@@ -281,7 +276,6 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         _gaps.Clear();
         _bufferedBytes = 0;
         _dirtySinceTicks = 0;
-        CrashHook?.Invoke(LanderCrashPoint.AfterCommit);
     }
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> parts)
