@@ -17,9 +17,6 @@ namespace Rhythmic.SpeedLayer;
 /// </summary>
 public sealed class SpeedProcessor
 {
-    /// <summary>Dead-letter payloads keep at most this many bytes.</summary>
-    public const int MaxDeadLetterPayload = 4096;
-
     private readonly SpeedParser _parser;
     private readonly EventRecord _record = new();
     private EventFields _fields;
@@ -143,8 +140,7 @@ public sealed class SpeedProcessor
         }
         else
         {
-            var keep = Math.Min(value.Length, MaxDeadLetterPayload);
-            _deadLetters.Add(new DeadLetter(topic, partition, offset, _clock.GetUtcNow().UtcDateTime, reason, value[..keep].ToArray(), value.Length));
+            _deadLetters.Add(DeadLetter.Of(topic, partition, offset, _clock.GetUtcNow().UtcDateTime, reason, value));
         }
         state.Next = offset + 1;
         state.Dirty = true;

@@ -123,7 +123,7 @@ public sealed class SpeedConsumerTests
         var dead = await h.RowsAsync("select reason, payload_bytes, length(payload), topic from serving.dead_letters order by \"offset\"");
         Assert.Equal(bad.Length, dead.Count);
         foreach (var (reason, payload) in bad)
-            Assert.Single(dead, d => d.Contains(reason) && d.Contains($"|{payload?.Length ?? 0}|{Math.Min(payload?.Length ?? 0, SpeedProcessor.MaxDeadLetterPayload)}|"));
+            Assert.Single(dead, d => d.Contains(reason) && d.Contains($"|{payload?.Length ?? 0}|{Math.Min(payload?.Length ?? 0, DeadLetter.MaxPayloadBytes)}|"));
     }
 }
 

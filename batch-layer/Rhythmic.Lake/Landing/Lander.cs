@@ -19,7 +19,6 @@ namespace Rhythmic.Lake.Landing;
 /// </summary>
 public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeManifest manifest, ILogger logger)
 {
-    private const int DeadLetterPayloadBytes = 4096;
     private static readonly Counter Landed = MetricsRegistry.Default.Counter("rhythmic_lake_events_landed_total", "Events written to committed lake files.");
     private static readonly Counter Files = MetricsRegistry.Default.Counter("rhythmic_lake_files_committed_total", "Parquet files committed to the lake.");
     private static readonly Counter DeadLetters = MetricsRegistry.Default.Counter("rhythmic_lake_dead_letters_total", "Events the lander could not use.");
@@ -143,7 +142,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         }
         else
         {
-            _deadLetters.Add(new DeadLetter(r.Topic, r.Partition.Value, offset, reason, value.AsSpan(0, Math.Min(value.Length, DeadLetterPayloadBytes)).ToArray(), value.Length));
+            _deadLetters.Add(DeadLetter.Of(r.Topic, r.Partition.Value, offset, DateTime.UtcNow, reason, value));
         }
         _bufferedBytes += value.Length;
         state.Next = offset + 1;
