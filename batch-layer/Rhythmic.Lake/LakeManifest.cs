@@ -34,7 +34,7 @@ internal sealed class LakeCommit
 public sealed class LakeFencedException(string message) : RhythmicException(message);
 
 /// <summary>The lake's PostgreSQL tables (migration 0200): committed files, lander offsets, watermarks.</summary>
-public sealed class LakeManifest(string connectionString)
+public sealed class LakeManifest(NpgsqlDataSource dataSource)
 {
     private static readonly System.Reflection.Assembly Sql = typeof(LakeManifest).Assembly;
     private static readonly string InsertFiles = SqlResources.Read(Sql, "lake/insert_files.sql");
@@ -48,7 +48,8 @@ public sealed class LakeManifest(string connectionString)
     private static readonly string FilesOfHour = SqlResources.Read(Sql, "lake/files_of_hour.sql");
     private static readonly string CompleteUntil = SqlResources.Read(Sql, "lake/complete_until.sql");
 
-    public string ConnectionString => connectionString;
+    /// <summary>The data source the manifest is read and written through (the process's one).</summary>
+    public NpgsqlDataSource DataSource => dataSource;
 
     /// <summary>The stored next offsets of <paramref name="group"/>.</summary>
     public async Task<Dictionary<(string Topic, int Partition), long>> OffsetsAsync(string group, CancellationToken ct = default)
@@ -162,10 +163,5 @@ public sealed class LakeManifest(string connectionString)
 
     private static NpgsqlParameter Array<TRow, TValue>(List<TRow> rows, Func<TRow, TValue> value) => new() { Value = rows.Select(value).ToArray() };
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
-    {
-        var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync(ct);
-        return conn;
-    }
+    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => dataSource.OpenConnectionAsync(ct);
 }

@@ -1,3 +1,4 @@
+using Npgsql;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Lake.Storage;
 using Rhythmic.Parquet;
@@ -10,9 +11,9 @@ namespace Rhythmic.Lake;
 /// </summary>
 public sealed class LakeReader(ILakeStorage storage, LakeManifest manifest)
 {
-    /// <summary>The platform's lake and manifest.</summary>
-    public static LakeReader Create(RhythmicSettings settings)
-        => new(new LocalLakeStorage(settings.PathOf(settings.Lake.Root)), new LakeManifest(settings.Postgres.EffectiveConnectionString));
+    /// <summary>The platform's lake and manifest (read through <paramref name="dataSource"/>).</summary>
+    public static LakeReader Create(RhythmicSettings settings, NpgsqlDataSource dataSource)
+        => new(new LocalLakeStorage(settings.PathOf(settings.Lake.Root)), new LakeManifest(dataSource));
 
     public ILakeStorage Storage => storage;
     public LakeManifest Manifest => manifest;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Rhythmic.Core;
 
 namespace Rhythmic.Warehouse;
 
@@ -116,7 +117,7 @@ internal static class HourReplacer
     /// <summary>Takes the warehouse's load lock for the rest of <paramref name="tx"/> and sets the load's transaction settings.</summary>
     public static async Task LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/lock.sql"), ct, WarehouseSql.LoadLockKey);
+        await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/lock.sql"), ct, AdvisoryLocks.WarehouseLoad);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/tune.sql"), ct);
     }
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Rhythmic.Core;
-using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Observability;
 
 namespace Rhythmic.Warehouse;
@@ -21,7 +20,7 @@ public sealed record ReconcileResult(DateTime Hour, IReadOnlyList<ReconcileDiffe
 /// active users, per minute) with the warehouse's, allowing for the late events the speed layer counted but left to
 /// the batch layer; records every run and difference in ops.reconcile_run / ops.reconcile_difference.
 /// </summary>
-public sealed class Reconciler(RhythmicSettings settings, ILogger<Reconciler> logger)
+public sealed class Reconciler(NpgsqlDataSource dataSource, ILogger<Reconciler> logger)
 {
     private static readonly Gauge LastDifferences = MetricsRegistry.Default.Gauge("rhythmic_reconcile_differences", "Differences found by the last reconcile run.");
 
@@ -29,8 +28,7 @@ public sealed class Reconciler(RhythmicSettings settings, ILogger<Reconciler> lo
     public async Task<ReconcileResult> ReconcileAsync(DateTime hourUtc, CancellationToken ct)
     {
         var hour = new DateTime(hourUtc.Year, hourUtc.Month, hourUtc.Day, hourUtc.Hour, 0, 0, DateTimeKind.Utc);
-        await using var conn = new NpgsqlConnection(settings.Postgres.EffectiveConnectionString);
-        await conn.OpenAsync(ct);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await using (var loaded = new NpgsqlCommand(WarehouseSql.Read("reconcile/is_loaded.sql"), conn, tx) { Parameters = { new() { Value = hour } } })
             if (await loaded.ExecuteScalarAsync(ct) is not true)

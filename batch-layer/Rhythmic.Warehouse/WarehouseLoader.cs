@@ -17,7 +17,7 @@ public sealed record LoadResult(IReadOnlyList<DateTime> Hours, long Rows);
 /// incremental load replaces each complete hour that is new or whose manifest changed, a day of hours per transaction.
 /// Loading the same lake twice leaves the warehouse identical.
 /// </summary>
-public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<WarehouseLoader> logger)
+public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource dataSource, ILogger<WarehouseLoader> logger)
 {
     private static readonly Counter LoadedEvents = MetricsRegistry.Default.Counter("rhythmic_warehouse_loaded_events_total", "Events loaded into the warehouse's facts.");
     private static readonly Counter LoadedHours = MetricsRegistry.Default.Counter("rhythmic_warehouse_loaded_hours_total", "Hours replaced in the warehouse.");
@@ -166,7 +166,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
     /// </summary>
     private async Task BindLakeAsync(CancellationToken ct)
     {
-        var binding = await new LakeManifest(settings.Postgres.EffectiveConnectionString).BindRootAsync(new LocalLakeStorage(_lakeRoot), ct);
+        var binding = await new LakeManifest(dataSource).BindRootAsync(new LocalLakeStorage(_lakeRoot), ct);
         if (binding.MovedFrom is not null)
             logger.LogWarning("The lake {LakeId} moved from {From} to {Root}: the manifest follows it", binding.LakeId, binding.MovedFrom, binding.Root);
     }
@@ -179,12 +179,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, ILogger<Warehouse
         return new LoadResult(hours.Select(h => h.Hour).ToList(), rows);
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
-    {
-        var conn = new NpgsqlConnection(settings.Postgres.EffectiveConnectionString);
-        await conn.OpenAsync(ct);
-        return conn;
-    }
+    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => dataSource.OpenConnectionAsync(ct);
 
     private static IEnumerable<List<LakeHour>> ByDay(IEnumerable<LakeHour> hours)
         => hours.GroupBy(h => h.Hour.Date).OrderBy(g => g.Key).Select(g => g.OrderBy(h => h.Hour).ToList());

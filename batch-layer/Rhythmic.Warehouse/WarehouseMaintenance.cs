@@ -1,4 +1,5 @@
 using Npgsql;
+using Rhythmic.Core;
 
 namespace Rhythmic.Warehouse;
 
@@ -11,11 +12,10 @@ namespace Rhythmic.Warehouse;
 public static class WarehouseMaintenance
 {
     /// <summary>VACUUM (ANALYZE) of every warehouse table written since its last vacuum or analyze, holding the loads' lock; returns them.</summary>
-    public static async Task<IReadOnlyList<string>> VacuumChangedAsync(string connectionString, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> VacuumChangedAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        await using var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync(ct);
-        await WarehouseSql.ExecAsync(conn, null, WarehouseSql.Read("maintenance/lock.sql"), ct, WarehouseSql.LoadLockKey);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await WarehouseSql.ExecAsync(conn, null, WarehouseSql.Read("maintenance/lock.sql"), ct, AdvisoryLocks.WarehouseLoad);
         try
         {
             var tables = await WarehouseSql.ListAsync(conn, null, WarehouseSql.Read("maintenance/vacuum_targets.sql"), ct);
@@ -27,7 +27,7 @@ public static class WarehouseMaintenance
         {
             // A broken connection has released the lock already; an open one is unlocked even when cancelled.
             if (conn.State == System.Data.ConnectionState.Open)
-                await WarehouseSql.ExecAsync(conn, null, WarehouseSql.Read("maintenance/unlock.sql"), CancellationToken.None, WarehouseSql.LoadLockKey);
+                await WarehouseSql.ExecAsync(conn, null, WarehouseSql.Read("maintenance/unlock.sql"), CancellationToken.None, AdvisoryLocks.WarehouseLoad);
         }
     }
 }

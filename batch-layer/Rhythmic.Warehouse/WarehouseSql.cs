@@ -6,9 +6,6 @@ namespace Rhythmic.Warehouse;
 /// <summary>The warehouse's SQL, kept in Sql/**/*.sql and embedded as "warehouse/&lt;dir&gt;/&lt;name&gt;.sql".</summary>
 internal static class WarehouseSql
 {
-    /// <summary>Key of the advisory lock every load holds: one loader at a time owns the staging tables.</summary>
-    public const long LoadLockKey = 0x5268_7974_6857_4C44; // "RhytWLD"
-
     public static string Read(string name) => SqlResources.Read(typeof(WarehouseSql).Assembly, "warehouse/" + name);
 
     /// <summary>Runs one SQL text (possibly several statements) in <paramref name="tx"/>.</summary>

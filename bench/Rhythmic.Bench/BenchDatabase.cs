@@ -1,4 +1,6 @@
+using Npgsql;
 using Rhythmic.Core;
+using Rhythmic.Platform;
 
 namespace Rhythmic.Bench;
 
@@ -17,7 +19,7 @@ internal static class BenchDatabase
         {
             await pg.EnsureDatabaseAsync("bench", ct);
             var cs = pg.ConnectionString("bench");
-            await new Migrator(cs).MigrateAsync(ct);
+            await PlatformMigrations.Migrator(DataSource(cs)).MigrateAsync(ct);
             return (pg, cs);
         }
         catch
@@ -26,4 +28,9 @@ internal static class BenchDatabase
             throw;
         }
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, NpgsqlDataSource> DataSources = new();
+
+    /// <summary>The benchmark process's one data source of <paramref name="connectionString"/>, for the components it runs.</summary>
+    public static NpgsqlDataSource DataSource(string connectionString) => DataSources.GetOrAdd(connectionString, NpgsqlDataSource.Create);
 }

@@ -97,7 +97,7 @@ public static class LakeReplayBench
             var settings = new RhythmicSettings();
             settings.Lander.ConsumerGroup = "bench-replay";
             var options = LanderOptions.From(settings, cluster.BootstrapServers);
-            var lander = new Lander(options, new LocalLakeStorage(lakeRoot), new LakeManifest(cs), landerLog ?? NullLogger.Instance);
+            var lander = new Lander(options, new LocalLakeStorage(lakeRoot), new LakeManifest(BenchDatabase.DataSource(cs)), landerLog ?? NullLogger.Instance);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var run = lander.RunAsync(stop.Token);
             try
@@ -225,8 +225,7 @@ public static class LakeReplayBench
     /// <summary>Two counts of the manifest (one row of two bigints).</summary>
     private static async Task<(long, long)> CountsAsync(string cs, string sql, CancellationToken ct)
     {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct);
+        await using var conn = await BenchDatabase.DataSource(cs).OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(sql, conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);

@@ -63,7 +63,7 @@ public static class ServeBench
             var lakeRoot = Path.Combine(scratch, "lake");
             var clock = Stopwatch.StartNew();
             var speed = new SpeedFeed(cs);
-            var lake = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(cs),
+            var lake = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(BenchDatabase.DataSource(cs)),
                 new LakeSinkOptions { WatermarkAt = new DateTimeOffset(seam) });
             SimulationSummary summary;
             // up's own split: the history before the seam into the lake (committed and closed at the seam), the rest to the speed layer.
@@ -74,7 +74,7 @@ public static class ServeBench
             note($"simulated {summary.Events:N0} events of {o.Users:N0} users over {o.Days} days in {clock.Elapsed.TotalSeconds:F1} s; the last {o.SpeedHours} hours ({speed.Events:N0} events) went to the speed view only");
             clock.Restart();
             var settings = new RhythmicSettings { Home = scratch, Postgres = { ConnectionString = cs }, Lake = { Root = lakeRoot } };
-            var loaded = await new WarehouseLoader(settings, NullLogger<WarehouseLoader>.Instance).FullLoadAsync(ct);
+            var loaded = await new WarehouseLoader(settings, BenchDatabase.DataSource(cs), NullLogger<WarehouseLoader>.Instance).FullLoadAsync(ct);
             note($"full load of {loaded.Rows:N0} events ({loaded.Hours.Count} hours) in {clock.Elapsed.TotalSeconds:F1} s");
 
             var port = EmbeddedPostgres.FreePort();
@@ -83,7 +83,7 @@ public static class ServeBench
             {
                 ["Postgres:ConnectionString"] = cs, ["Postgres:ReaderConnectionString"] = readerCs, ["Serving:Urls"] = $"http://127.0.0.1:{port}",
             });
-            app = ServingHost.Build(served, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+            app = ServingHost.Build(served, b => b.Logging.SetMinimumLevel(LogLevel.Warning), BenchDatabase.DataSource(cs));
             await app.StartAsync(ct);
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = o.Clients, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             {
@@ -174,7 +174,7 @@ public static class ServeBench
 
         public SpeedFeed(string cs)
         {
-            _store = new PostgresSpeedStore(cs);
+            _store = new PostgresSpeedStore(BenchDatabase.DataSource(cs));
             foreach (var topic in Topics.All) _processor.Assign(topic, 0, null, start: 0);
         }
 

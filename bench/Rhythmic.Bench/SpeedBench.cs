@@ -253,8 +253,7 @@ public static class SpeedBench
             }
             producer.Flush(ct);
         }, ct);
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct);
+        await using var conn = await BenchDatabase.DataSource(cs).OpenConnectionAsync(ct);
         while (visible.Count < total && watch.Elapsed < TimeSpan.FromSeconds(seconds + 60))
         {
             while (sent.TryDequeue(out var s)) pending.Add(s);
@@ -325,7 +324,7 @@ public static class SpeedBench
     private static (CancellationTokenSource, Thread) StartConsumer(SpeedSettings settings, MockCluster cluster, string cs)
     {
         var stop = new CancellationTokenSource();
-        var consumer = new SpeedConsumer(settings, cluster.BootstrapServers, new PostgresSpeedStore(cs), NullLogger.Instance, "bench", new Core.Observability.MetricsRegistry());
+        var consumer = new SpeedConsumer(settings, cluster.BootstrapServers, new PostgresSpeedStore(BenchDatabase.DataSource(cs)), NullLogger.Instance, "bench", new Core.Observability.MetricsRegistry());
         var thread = new Thread(() => consumer.Run(stop.Token)) { IsBackground = true, Name = "speed-bench" };
         thread.Start();
         return (stop, thread);
@@ -343,8 +342,7 @@ public static class SpeedBench
 
     private static async Task<long> StoredAsync(string cs, string group, CancellationToken ct)
     {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct);
+        await using var conn = await BenchDatabase.DataSource(cs).OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand($"select coalesce(sum(next_offset), 0) from serving.speed_offsets where consumer_group = '{group}'", conn);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }

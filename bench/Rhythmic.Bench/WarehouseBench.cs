@@ -48,13 +48,13 @@ public static class WarehouseBench
             else
             {
                 progress($"simulating {users:N0} users for {days} days into {lakeRoot}");
-                var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(cs), new LakeSinkOptions { WatermarkAt = to });
+                var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(BenchDatabase.DataSource(cs)), new LakeSinkOptions { WatermarkAt = to });
                 await using (sink)
                     await new Simulation(new SimulationOptions { From = From, To = to, Users = users, Seed = 1 }).RunAsync(sink, ct);
                 await File.WriteAllTextAsync(simulated, "", ct);
             }
             var settings = new RhythmicSettings { Home = scratch, Postgres = { ConnectionString = cs }, Lake = { Root = lakeRoot } };
-            var loader = new WarehouseLoader(settings, NullLogger<WarehouseLoader>.Instance);
+            var loader = new WarehouseLoader(settings, BenchDatabase.DataSource(cs), NullLogger<WarehouseLoader>.Instance);
 
             var watch = new Stopwatch();
             // One incremental load after a statement that decides which hours it finds to load, timed with its profile.
@@ -106,8 +106,7 @@ public static class WarehouseBench
                 var pgSql = parts[1].Replace("{from}", fromText).Replace("{to}", toText);
                 var duckSql = parts[2].Replace("{from}", fromText).Replace("{to}", toText);
                 progress(parts[0]);
-                await using var conn = new NpgsqlConnection(cs);
-                await conn.OpenAsync(ct);
+                await using var conn = await BenchDatabase.DataSource(cs).OpenConnectionAsync(ct);
                 var times = new List<double>();
                 for (var i = 0; i < 5; i++)
                 {
@@ -149,8 +148,7 @@ public static class WarehouseBench
 
     private static async Task ExecAsync(string cs, string sql, params object[] args)
     {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync();
+        await using var conn = await BenchDatabase.DataSource(cs).OpenConnectionAsync();
         await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
         await cmd.ExecuteNonQueryAsync();

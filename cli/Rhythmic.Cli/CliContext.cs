@@ -1,14 +1,15 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Rhythmic.Core;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Observability;
+using Rhythmic.Platform;
 
 namespace Rhythmic.Cli;
 
@@ -36,6 +37,21 @@ internal sealed class CliContext : IDisposable
 
     public ILogger Logger(string category) => LoggerFactory.CreateLogger(category);
 
+    private NpgsqlDataSource? _dataSource;
+
+    /// <summary>
+    /// The process's one data source on the platform's database (the owner role), made at first use: after
+    /// <see cref="PrepareDatabaseAsync"/>, since the embedded cluster's password is made at its first start.
+    /// </summary>
+    public NpgsqlDataSource DataSource => _dataSource ??= PlatformDataSource.Create(Settings);
+
+    /// <summary>
+    /// Prepares the platform's database (starting the embedded cluster if it is not running, applying every layer's
+    /// migrations); returns the cluster this call started (the caller stops it), or null.
+    /// </summary>
+    public Task<EmbeddedPostgres?> PrepareDatabaseAsync(ILogger log, CancellationToken ct)
+        => PlatformDatabase.PrepareAsync(Settings, () => DataSource, PlatformMigrations.All, log, ct);
+
     /// <summary>A token cancelled by Ctrl-C or SIGTERM.</summary>
     public static CancellationToken ShutdownToken(CancellationToken invocation)
     {
@@ -49,15 +65,22 @@ internal sealed class CliContext : IDisposable
     /// Runs a long-lived verb until Ctrl-C: prepares the platform's database first (starting the embedded cluster if it
     /// is not running, applying migrations) and stops that cluster afterwards if this call started it.
     /// </summary>
-    public async Task<int> RunWithDatabaseAsync(string category, CancellationToken invocation, Func<ILogger, CancellationToken, Task> body)
-    {
-        var ct = ShutdownToken(invocation);
-        var log = Logger(category);
-        var startedPg = await PlatformDatabase.PrepareAsync(Settings, log, ct);
-        try
+    public Task<int> RunWithDatabaseAsync(string category, CancellationToken invocation, Func<ILogger, CancellationToken, Task> body)
+        => RunWithDatabaseAsync(category, invocation, async (log, ct) =>
         {
             await body(log, ct);
             return 0;
+        });
+
+    /// <summary>Runs a verb on the prepared database, as above; its exit code is <paramref name="body"/>'s.</summary>
+    public async Task<int> RunWithDatabaseAsync(string category, CancellationToken invocation, Func<ILogger, CancellationToken, Task<int>> body)
+    {
+        var ct = ShutdownToken(invocation);
+        var log = Logger(category);
+        var startedPg = await PrepareDatabaseAsync(log, ct);
+        try
+        {
+            return await body(log, ct);
         }
         finally
         {
@@ -73,6 +96,7 @@ internal sealed class CliContext : IDisposable
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.AddRhythmicConsole(Configuration);
             builder.Services.AddSingleton(Settings);
+            builder.Services.AddPlatformDataSource(DataSource);
             addWorkers(builder.Services);
             await builder.Build().RunAsync(ct);
             return;
@@ -81,9 +105,10 @@ internal sealed class CliContext : IDisposable
         web.WebHost.UseUrls(metricsUrl);
         web.Logging.AddRhythmicConsole(Configuration);
         web.Services.AddSingleton(Settings);
+        web.Services.AddPlatformDataSource(DataSource);
         addWorkers(web.Services);
         var app = web.Build();
-        app.MapGet("/metrics", () => Results.Text(MetricsRegistry.Default.Render(), "text/plain; version=0.0.4"));
+        app.MapMetrics();
         await app.RunAsync(ct);
     }
 
@@ -93,5 +118,9 @@ internal sealed class CliContext : IDisposable
         Description = "Serve Prometheus metrics on this URL's /metrics (e.g. http://127.0.0.1:8481); by default only logs report them.",
     };
 
-    public void Dispose() => LoggerFactory.Dispose();
+    public void Dispose()
+    {
+        _dataSource?.Dispose();
+        LoggerFactory.Dispose();
+    }
 }

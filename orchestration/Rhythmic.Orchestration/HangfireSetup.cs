@@ -1,8 +1,8 @@
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 using Npgsql;
+using Rhythmic.Core;
 using Rhythmic.Orchestration.Jobs;
 
 namespace Rhythmic.Orchestration;
@@ -27,10 +27,10 @@ public static class HangfireSetup
     });
 
     /// <summary>
-    /// A storage on <paramref name="connectionString"/>. With <paramref name="prepareSchema"/> it creates or upgrades
-    /// Hangfire's tables (the owner role only); the read-only role's storage must not.
+    /// A storage whose connections come from <paramref name="dataSource"/>. With <paramref name="prepareSchema"/> it
+    /// creates or upgrades Hangfire's tables (the owner role only); the read-only role's storage must not.
     /// </summary>
-    public static PostgreSqlStorage Storage(string connectionString, bool prepareSchema, OrchestrationOptions? options = null)
+    public static PostgreSqlStorage Storage(NpgsqlDataSource dataSource, bool prepareSchema, OrchestrationOptions? options = null)
     {
         _ = Global.Value;
         var o = new PostgreSqlStorageOptions
@@ -43,15 +43,15 @@ public static class HangfireSetup
             DistributedLockTimeout = options?.InvisibilityTimeout ?? TimeSpan.FromMinutes(5),
             QueuePollInterval = options?.QueuePollInterval ?? TimeSpan.FromSeconds(5),
         };
-        if (!prepareSchema) return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, o), o);
+        var connections = new DataSourceConnections(dataSource);
+        if (!prepareSchema) return new PostgreSqlStorage(connections, o);
         // Hangfire.PostgreSql installs its tables without a lock of its own: two processes starting on a fresh
         // database at once (a server and a trigger) would race. They take turns on an advisory lock.
-        using var conn = new NpgsqlConnection(connectionString);
-        conn.Open();
+        using var conn = dataSource.OpenConnection();
         Advisory(conn, Sql.LoadLock);
         try
         {
-            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, o), o);
+            return new PostgreSqlStorage(connections, o);
         }
         finally
         {
@@ -59,15 +59,18 @@ public static class HangfireSetup
         }
     }
 
+    /// <summary>Hangfire.PostgreSql's connections, from the process's data source (it opens and disposes each).</summary>
+    private sealed class DataSourceConnections(NpgsqlDataSource dataSource) : IConnectionFactory
+    {
+        public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
+    }
+
     private static void Advisory(NpgsqlConnection conn, string sql)
     {
         using var cmd = new NpgsqlCommand(sql, conn);
-        cmd.Parameters.Add(new() { Value = SchemaLockKey });
+        cmd.Parameters.Add(new() { Value = AdvisoryLocks.HangfireSchema });
         cmd.ExecuteNonQuery();
     }
-
-    /// <summary>"RhyHfSch" in ASCII: the advisory lock around the preparation of Hangfire's schema.</summary>
-    private const long SchemaLockKey = 0x5268_7948_6653_6368;
 
     /// <summary>
     /// The filters of our servers and clients, instead of Hangfire's process-wide defaults (ten retries): retries as

@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace Rhythmic.Orchestration;
 
 /// <summary>Reads and writes the run history in ops.job_runs.</summary>
-public sealed class JobRunStore(string connectionString)
+public sealed class JobRunStore(NpgsqlDataSource dataSource)
 {
     /// <summary>Records the start of a run of Hangfire job <paramref name="jobId"/>; a recovery if another run of it was left running.</summary>
     internal async Task<(long RunId, string Origin)> StartAsync(string job, string origin, int attempt, string instanceId, string jobId, DateTime? scheduledAt, CancellationToken ct)
@@ -72,12 +72,7 @@ public sealed class JobRunStore(string connectionString)
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
-    {
-        var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync(ct);
-        return conn;
-    }
+    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => dataSource.OpenConnectionAsync(ct);
 
     private static async Task<IReadOnlyList<JobRun>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
     {

@@ -16,11 +16,11 @@ public sealed record JobInfo(string Job, string Description, string? Schedule, D
 /// and our run records, queues a run (which whichever server is up then runs), reads the history. A read-only control
 /// (the serving API's read-only role) never touches Hangfire's schema; a writing one creates it if no server has yet.
 /// </summary>
-public sealed class JobsControl(string connectionString, bool readOnly = false)
+public sealed class JobsControl(NpgsqlDataSource dataSource, bool readOnly = false)
 {
-    private readonly JobRunStore _runs = new(connectionString);
+    private readonly JobRunStore _runs = new(dataSource);
     // Made at first use; PublicationOnly: a failure (the database down) is not remembered, the next call tries again.
-    private readonly Lazy<JobStorage> _storage = new(() => HangfireSetup.Storage(connectionString, prepareSchema: !readOnly), LazyThreadSafetyMode.PublicationOnly);
+    private readonly Lazy<JobStorage> _storage = new(() => HangfireSetup.Storage(dataSource, prepareSchema: !readOnly), LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>Every job with its schedule, next run (a recurring slot, or a queued or retrying run) and last run.</summary>
     public async Task<IReadOnlyList<JobInfo>> ListAsync(CancellationToken ct)
@@ -43,7 +43,7 @@ public sealed class JobsControl(string connectionString, bool readOnly = false)
         var at = (hours ?? []).Select(h => DateTime.SpecifyKind(h, DateTimeKind.Utc)).ToArray();
         return await Task.Run(() =>
         {
-            var client = new BackgroundJobClient(_storage.Value, HangfireSetup.Filters(new OrchestrationOptions { ConnectionString = connectionString }));
+            var client = new BackgroundJobClient(_storage.Value, HangfireSetup.Filters(new OrchestrationOptions { DataSource = dataSource }));
             return job switch
             {
                 JobNames.FullLoad => client.Enqueue<RhythmicJobs>(j => j.FullLoad(RunOrigins.Manual, null, CancellationToken.None)),

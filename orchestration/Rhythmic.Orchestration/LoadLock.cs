@@ -1,4 +1,5 @@
 using Npgsql;
+using Rhythmic.Core;
 
 namespace Rhythmic.Orchestration;
 
@@ -9,22 +10,19 @@ namespace Rhythmic.Orchestration;
 /// </summary>
 internal sealed class LoadLock : IAsyncDisposable
 {
-    /// <summary>"RhyLoad" in ASCII: the key every load locks.</summary>
-    public const long Key = 0x0052_6879_4C6F_6164;
-
     private readonly NpgsqlConnection _conn;
 
     private LoadLock(NpgsqlConnection conn) => _conn = conn;
 
     /// <summary>Waits for the lock (cancellable) and holds it until disposed.</summary>
-    public static async Task<LoadLock> AcquireAsync(string connectionString, CancellationToken ct)
+    public static async Task<LoadLock> AcquireAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        var conn = new NpgsqlConnection(connectionString);
+        var conn = dataSource.CreateConnection();
         try
         {
             await conn.OpenAsync(ct);
             await using var cmd = new NpgsqlCommand(Sql.LoadLock, conn) { CommandTimeout = 0 };
-            cmd.Parameters.Add(new() { Value = Key });
+            cmd.Parameters.Add(new() { Value = AdvisoryLocks.LoadJob });
             await cmd.ExecuteNonQueryAsync(ct);
             return new LoadLock(conn);
         }
@@ -40,7 +38,7 @@ internal sealed class LoadLock : IAsyncDisposable
         try
         {
             await using var cmd = new NpgsqlCommand(Sql.LoadUnlock, _conn);
-            cmd.Parameters.Add(new() { Value = Key });
+            cmd.Parameters.Add(new() { Value = AdvisoryLocks.LoadJob });
             await cmd.ExecuteNonQueryAsync();
         }
         catch (NpgsqlException)

@@ -1,3 +1,4 @@
+using Npgsql;
 using Rhythmic.Core.Configuration;
 
 namespace Rhythmic.Orchestration;
@@ -5,7 +6,8 @@ namespace Rhythmic.Orchestration;
 /// <summary>How one scheduler server runs: from <see cref="JobsSettings"/>, with the knobs tests need to turn.</summary>
 public sealed record OrchestrationOptions
 {
-    public required string ConnectionString { get; init; }
+    /// <summary>The platform's database (the process's one data source): Hangfire's storage, the run history, the loads' lock.</summary>
+    public required NpgsqlDataSource DataSource { get; init; }
     /// <summary>Cron (UTC) of the incremental load.</summary>
     public string IncrementalCron { get; init; } = "5 * * * *";
     /// <summary>Cron (UTC) of the maintenance job.</summary>
@@ -33,10 +35,10 @@ public sealed record OrchestrationOptions
     /// <summary>Whether starting the server queues a full load when the warehouse is empty.</summary>
     public bool FullLoadWhenEmpty { get; init; } = true;
 
-    /// <summary>The options of the configured platform.</summary>
-    public static OrchestrationOptions From(RhythmicSettings s) => new()
+    /// <summary>The options of the configured platform, on the process's data source <paramref name="dataSource"/>.</summary>
+    public static OrchestrationOptions From(RhythmicSettings s, NpgsqlDataSource dataSource) => new()
     {
-        ConnectionString = s.Postgres.EffectiveConnectionString,
+        DataSource = dataSource,
         IncrementalCron = s.Jobs.IncrementalCron,
         MaintenanceCron = s.Jobs.MaintenanceCron,
         MaxRetries = s.Jobs.MaxRetries,

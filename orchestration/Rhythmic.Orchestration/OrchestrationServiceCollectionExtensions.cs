@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using Rhythmic.Core;
 using Rhythmic.Core.Configuration;
 
 namespace Rhythmic.Orchestration;
@@ -15,8 +17,9 @@ public static class OrchestrationServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddOrchestration(this IServiceCollection services, bool onlyWhenRunInUp = false)
     {
-        services.TryAddSingleton(sp => OrchestrationOptions.From(sp.GetRequiredService<RhythmicSettings>()));
-        services.TryAddSingleton(sp => WarehouseLoadRunner.Create(sp.GetRequiredService<RhythmicSettings>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddPlatformDataSource();
+        services.TryAddSingleton(sp => OrchestrationOptions.From(sp.GetRequiredService<RhythmicSettings>(), sp.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton(sp => WarehouseLoadRunner.Create(sp.GetRequiredService<RhythmicSettings>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IHostedService>(sp => onlyWhenRunInUp && !sp.GetRequiredService<RhythmicSettings>().Jobs.RunInUp
             ? new DisabledNode(sp.GetRequiredService<ILoggerFactory>())
             : ActivatorUtilities.CreateInstance<OrchestratorService>(sp));

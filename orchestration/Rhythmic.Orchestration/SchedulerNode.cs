@@ -41,7 +41,7 @@ public sealed class SchedulerNode : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         // Hangfire logs through one process-wide provider; a host with logging routes it to ours.
         if (loggerFactory is not NullLoggerFactory) HangfireLogging.Use(loggerFactory);
-        var storage = await Task.Run(() => HangfireSetup.Storage(options.ConnectionString, prepareSchema: true, options), ct);
+        var storage = await Task.Run(() => HangfireSetup.Storage(options.DataSource, prepareSchema: true, options), ct);
         var filters = HangfireSetup.Filters(options);
         var client = new BackgroundJobClient(storage, filters);
         var instance = options.InstanceId ?? $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Warehouse;
 
@@ -7,10 +8,10 @@ namespace Rhythmic.Orchestration;
 /// <summary>The loads of the warehouse (batch-layer/Rhythmic.Warehouse) behind <see cref="ILoadRunner"/>.</summary>
 public sealed class WarehouseLoadRunner(WarehouseLoader loader, Reconciler reconciler) : ILoadRunner
 {
-    /// <summary>The loads of the configured warehouse.</summary>
-    public static ILoadRunner Create(RhythmicSettings settings, ILoggerFactory loggerFactory)
-        => new WarehouseLoadRunner(new WarehouseLoader(settings, loggerFactory.CreateLogger<WarehouseLoader>()),
-            new Reconciler(settings, loggerFactory.CreateLogger<Reconciler>()));
+    /// <summary>The loads of the configured warehouse, on the process's data source <paramref name="dataSource"/>.</summary>
+    public static ILoadRunner Create(RhythmicSettings settings, NpgsqlDataSource dataSource, ILoggerFactory loggerFactory)
+        => new WarehouseLoadRunner(new WarehouseLoader(settings, dataSource, loggerFactory.CreateLogger<WarehouseLoader>()),
+            new Reconciler(dataSource, loggerFactory.CreateLogger<Reconciler>()));
 
     public async Task<LoadOutcome> FullLoadAsync(CancellationToken ct)
     {

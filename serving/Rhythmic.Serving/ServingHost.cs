@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Rhythmic.Core;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Observability;
 using Rhythmic.Serving.Jobs;
@@ -21,8 +22,11 @@ public static class ServingHost
 {
     private static readonly string ApiDocsPage = Rhythmic.Core.SqlResources.Read(typeof(ServingHost).Assembly, "openapi/index.html");
 
-    /// <summary>Builds the web application; <paramref name="configure"/> adds services (the layers' workers) before it is built.</summary>
-    public static WebApplication Build(RhythmicSettings settings, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Builds the web application; <paramref name="configure"/> adds services (the layers' workers) before it is built.
+    /// The owner's data source is <paramref name="dataSource"/> (the caller's, which it disposes) or one of its own.
+    /// </summary>
+    public static WebApplication Build(RhythmicSettings settings, Action<WebApplicationBuilder>? configure = null, NpgsqlDataSource? dataSource = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = settings.Home });
         builder.Configuration.Sources.Clear();
@@ -31,8 +35,10 @@ public static class ServingHost
         builder.Logging.AddRhythmicConsole(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(MetricsRegistry.Default);
-        // One data source per process for the API's reads, as the read-only role (the trigger alone writes).
-        builder.Services.AddSingleton(_ => ServingReads.CreateDataSource(settings.Postgres.EffectiveReaderConnectionString));
+        // The process's data source as the owner (the layers' work, the admin's trigger), and a second for the API's
+        // reads, as the read-only role.
+        builder.Services.AddPlatformDataSource(dataSource);
+        builder.Services.AddKeyedSingleton(ServingReads.Reader, (_, _) => ServingReads.CreateDataSource(settings.Postgres.EffectiveReaderConnectionString));
         builder.Services.AddSingleton<ServingReads>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -46,7 +52,7 @@ public static class ServingHost
         var app = builder.Build();
         if (!settings.Postgres.HasReaderRole)
             app.Logger.LogWarning("Postgres:ReaderConnectionString is not set: the serving API reads with Postgres:ConnectionString, a role that may write; set it to a read-only role (migration 0500 creates rhythmic_reader)");
-        app.MapGet("/health", async (NpgsqlDataSource reader, CancellationToken ct) =>
+        app.MapGet("/health", async ([FromKeyedServices(ServingReads.Reader)] NpgsqlDataSource reader, CancellationToken ct) =>
         {
             try
             {
@@ -58,7 +64,7 @@ public static class ServingHost
                 return Results.Json(new { status = "degraded", postgres = e.Message }, statusCode: 503);
             }
         });
-        app.MapGet("/metrics", () => Results.Text(MetricsRegistry.Default.Render(), "text/plain; version=0.0.4"));
+        app.MapMetrics();
         app.MapDashboard(settings);
         app.MapViews();
         app.MapOpenApi("/openapi/{documentName}.json");

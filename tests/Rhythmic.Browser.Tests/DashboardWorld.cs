@@ -50,7 +50,7 @@ public sealed class DashboardWorld : IAsyncLifetime
             ["Lake:Root"] = lakeRoot, ["Serving:Urls"] = $"http://127.0.0.1:{EmbeddedPostgres.FreePort()}",
         });
 
-        var lake = new LakeSink(new LocalLakeStorage(lakeRoot), new LakeManifest(cs), new LakeSinkOptions { WatermarkAt = Seam, RowGroupRows = 10_000 });
+        var lake = new LakeSink(new LocalLakeStorage(lakeRoot), new LakeManifest(TestPostgres.DataSource(cs)), new LakeSinkOptions { WatermarkAt = Seam, RowGroupRows = 10_000 });
         var speed = new SpeedLayerSink(cs);
         await using (var both = new TeeSink(lake, speed))
         {
@@ -58,7 +58,7 @@ public sealed class DashboardWorld : IAsyncLifetime
                 .RunAsync(both, default);
             Events = summary.Events;
         }
-        var loaded = await new WarehouseLoader(settings, NullLogger<WarehouseLoader>.Instance).IncrementalLoadAsync(default);
+        var loaded = await new WarehouseLoader(settings, TestPostgres.DataSource(settings.Postgres.EffectiveConnectionString), NullLogger<WarehouseLoader>.Instance).IncrementalLoadAsync(default);
         Assert.Equal(Seam.AddHours(-1), loaded.Hours.Max()); // every closed hour before the seam is in the batch view
 
         _app = ServingHost.Build(settings);

@@ -25,7 +25,7 @@ public sealed class ConsumerLagProbeTests
             insert into lake.offsets(consumer_group, topic, kafka_partition, next_offset) values
               ('rhythmic-lander', 'listen_events', 0, 30), ('rhythmic-lander', 'listen_events', 1, 50);
             """);
-        using var probe = new PostgresConsumerLagProbe(Settings(cs), cluster.BootstrapServers);
+        using var probe = new PostgresConsumerLagProbe(Settings(cs), TestPostgres.DataSource(cs), cluster.BootstrapServers);
 
         var lags = (await probe.ReadAsync(CancellationToken.None)).ToDictionary(l => (l.Topic, l.Partition));
 
@@ -43,7 +43,7 @@ public sealed class ConsumerLagProbeTests
     {
         var cs = await TestPostgres.CreateDatabaseAsync();
         using var cluster = TestKafka.Start(partitions: 1, Topics.All);
-        using var probe = new PostgresConsumerLagProbe(Settings(cs), cluster.BootstrapServers);
+        using var probe = new PostgresConsumerLagProbe(Settings(cs), TestPostgres.DataSource(cs), cluster.BootstrapServers);
         Assert.Empty(await probe.ReadAsync(CancellationToken.None));
     }
 

@@ -118,7 +118,7 @@ public sealed class EmbeddedKafkaRestartTests
             new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs, ["Kafka:EmbeddedRetentionMB"] = "16" });
         using var kafka = EmbeddedKafka.Start(settings, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
-        await kafka.ForgetStoredOffsetsAsync(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        await kafka.ForgetStoredOffsetsAsync(TestPostgres.DataSource(cs), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
 
         Assert.Equal(0, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from serving.speed_offsets where consumer_group = 'rhythmic-speed'"));
         Assert.Equal(0, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from lake.offsets where consumer_group = 'rhythmic-lander'"));
@@ -139,7 +139,7 @@ public sealed class EmbeddedKafkaRestartTests
             new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs });
         using var kafka = EmbeddedKafka.Start(settings, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
-        await kafka.ForgetStoredOffsetsAsync(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        await kafka.ForgetStoredOffsetsAsync(TestPostgres.DataSource(cs), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
         await TestPostgres.ExecAsync(cs, record);   // the new cluster's own gap at offset 0 of the platform's group
 
         Assert.Equal(3, await TestPostgres.ScalarAsync<long>(cs, "select count(*) from ops.consumer_gaps"));

@@ -37,7 +37,7 @@ public sealed class ClusterTests
         await using var cluster = await TestCluster.CreateAsync();
         cluster.Runner.Load = (_, call, _) => throw new InvalidOperationException($"lake unreadable (call {call})");
         await cluster.StartNodeAsync("node-a", o => o with { RetryBackoff = TimeSpan.FromSeconds(2) }); // MaxRetries = 2
-        var control = new JobsControl(cluster.ConnectionString);
+        var control = new JobsControl(TestPostgres.DataSource(cluster.ConnectionString));
 
         var id = await control.TriggerAsync(JobNames.FullLoad, null, CancellationToken.None);
 
@@ -66,7 +66,7 @@ public sealed class ClusterTests
         cluster.Runner.Load = async (_, _, ct) => { await Task.Delay(50, ct); return new LoadOutcome([], 1); };
         await cluster.StartNodeAsync("node-a");
         await cluster.StartNodeAsync("node-b");
-        var control = new JobsControl(cluster.ConnectionString);
+        var control = new JobsControl(TestPostgres.DataSource(cluster.ConnectionString));
 
         for (var i = 0; i < 4; i++)
         {
@@ -90,7 +90,7 @@ public sealed class ClusterTests
         var cron = $"{(DateTime.UtcNow.Minute + 30) % 60} * * * *";
 
         // The schedule was stored before the outage; then no server ran for three hours (three slots).
-        var storage = HangfireSetup.Storage(cluster.ConnectionString, prepareSchema: true);
+        var storage = HangfireSetup.Storage(TestPostgres.DataSource(cluster.ConnectionString), prepareSchema: true);
         new RecurringJobManager(storage).AddOrUpdate(JobNames.IncrementalLoad,
             Job.FromExpression<Jobs.RhythmicJobs>(j => j.IncrementalLoad(RunOrigins.Schedule, null, CancellationToken.None)), cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
@@ -131,7 +131,7 @@ public sealed class ClusterTests
         try
         {
             var a = await cluster.StartNodeAsync("node-a");
-            var control = new JobsControl(cluster.ConnectionString);
+            var control = new JobsControl(TestPostgres.DataSource(cluster.ConnectionString));
             var id = await control.TriggerAsync(JobNames.FullLoad, null, CancellationToken.None);
             await Eventually.TrueAsync(() => cluster.Runner.FullCalls == 1, "node-a to start the full load");
             await cluster.StartNodeAsync("node-b");

@@ -20,7 +20,7 @@ public sealed class MaintenanceTests
             select pg_stat_force_next_flush();
             """);
         await cluster.StartNodeAsync("node-a", o => o with { RetentionDays = 14 });
-        var control = new JobsControl(cs);
+        var control = new JobsControl(TestPostgres.DataSource(cs));
 
         await control.TriggerAsync(JobNames.Maintenance, null, CancellationToken.None);
 
@@ -43,14 +43,14 @@ public sealed class MaintenanceTests
         var cs = cluster.ConnectionString;
         // A load's change; its statistics are sent at once (else up to 10 s later), so maintenance sees it to vacuum.
         await TestPostgres.ExecAsync(cs, "insert into dw.dim_song values (1, 'Björk', 'Jóga', 305.3); select pg_stat_force_next_flush()");
-        // A load in progress holds the warehouse's advisory lock (Sql/stage/lock.sql; 0x5268_7974_6857_4C44) in its transaction.
+        // A load in progress holds the warehouse's advisory lock (Sql/stage/lock.sql) in its transaction.
         await using var load = new Npgsql.NpgsqlConnection(cs);
         await load.OpenAsync();
         await using var tx = await load.BeginTransactionAsync();
-        await using (var lockCmd = new Npgsql.NpgsqlCommand("select pg_advisory_xact_lock(5938129649561717828)", load, tx))
+        await using (var lockCmd = new Npgsql.NpgsqlCommand("select pg_advisory_xact_lock($1)", load, tx) { Parameters = { new() { Value = Core.AdvisoryLocks.WarehouseLoad } } })
             await lockCmd.ExecuteNonQueryAsync();
         await cluster.StartNodeAsync("node-a");
-        var control = new JobsControl(cs);
+        var control = new JobsControl(TestPostgres.DataSource(cs));
 
         await control.TriggerAsync(JobNames.Maintenance, null, CancellationToken.None);
 

@@ -19,14 +19,14 @@ public sealed class MissingLakeFileTests
         var lakeRoot = Directory.CreateTempSubdirectory("rhythmic-orch-missing-").FullName;
         try
         {
-            await using (var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(cluster.ConnectionString), new LakeSinkOptions { WatermarkAt = to }))
+            await using (var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(TestPostgres.DataSource(cluster.ConnectionString)), new LakeSinkOptions { WatermarkAt = to }))
                 await new Simulation(new SimulationOptions { From = from, To = to, Users = 300, Seed = 2, Workers = 1 }).RunAsync(sink, default);
             var path = await TestPostgres.ScalarAsync<string>(cluster.ConnectionString, "select path from lake.files order by path limit 1");
             File.Delete(Path.Combine(lakeRoot, path));
             var settings = new RhythmicSettings { Home = lakeRoot, Postgres = { ConnectionString = cluster.ConnectionString }, Lake = { Root = lakeRoot } };
             var options = cluster.Options("node-a");
-            await cluster.StartNodeAsync(options, WarehouseLoadRunner.Create(settings, NullLoggerFactory.Instance));
-            var control = new JobsControl(cluster.ConnectionString);
+            await cluster.StartNodeAsync(options, WarehouseLoadRunner.Create(settings, options.DataSource, NullLoggerFactory.Instance));
+            var control = new JobsControl(TestPostgres.DataSource(cluster.ConnectionString));
 
             var id = await control.TriggerAsync(JobNames.IncrementalLoad, null, CancellationToken.None);
 

@@ -18,7 +18,7 @@ public sealed class RealWarehouseRecoveryTests
         var from = new DateTimeOffset(2026, 3, 1, 20, 0, 0, TimeSpan.Zero);
         var to = from.AddHours(8);   // two dates, so the full load replaces one day and is still open when the node dies
         var lakeRoot = Directory.CreateTempSubdirectory("rhythmic-orch-lake-").FullName;
-        await using (var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(cluster.ConnectionString), new LakeSinkOptions { WatermarkAt = to }))
+        await using (var sink = new LakeSink(new LocalLakeStorage(lakeRoot), new Rhythmic.Lake.LakeManifest(TestPostgres.DataSource(cluster.ConnectionString)), new LakeSinkOptions { WatermarkAt = to }))
             await new Simulation(new SimulationOptions { From = from, To = to, Users = 400, Seed = 11, Workers = 1 }).RunAsync(sink, default);
         // Each server loads through its own named sessions, so that killing one kills its sessions only.
         RhythmicSettings SettingsOf(string node) => new() { Home = lakeRoot, Postgres = { ConnectionString = cluster.ConnectionStringOf(node) }, Lake = { Root = lakeRoot } };
@@ -28,11 +28,11 @@ public sealed class RealWarehouseRecoveryTests
         using var factoryA = LoggerFactory.Create(b => b.AddProvider(midLoad));
         try
         {
-            var nodeA = await cluster.StartNodeAsync(cluster.Options("node-a"), WarehouseLoadRunner.Create(SettingsOf("node-a"), factoryA));
-            var control = new JobsControl(cluster.ConnectionString);
+            var nodeA = await cluster.StartNodeAsync(cluster.Options("node-a"), WarehouseLoadRunner.Create(SettingsOf("node-a"), TestPostgres.DataSource(cluster.ConnectionStringOf("node-a")), factoryA));
+            var control = new JobsControl(TestPostgres.DataSource(cluster.ConnectionString));
             var id = await control.TriggerAsync(JobNames.FullLoad, null, CancellationToken.None);
             await midLoad.Reached.Task.WaitAsync(TimeSpan.FromSeconds(120));
-            await cluster.StartNodeAsync(cluster.Options("node-b"), WarehouseLoadRunner.Create(SettingsOf("node-b"), NullLoggerFactory.Instance));
+            await cluster.StartNodeAsync(cluster.Options("node-b"), WarehouseLoadRunner.Create(SettingsOf("node-b"), TestPostgres.DataSource(cluster.ConnectionStringOf("node-b")), NullLoggerFactory.Instance));
 
             // Kill server A: it stops renewing its job, and its sessions (its open load transaction, its locks) die.
             await cluster.KillAsync(nodeA);

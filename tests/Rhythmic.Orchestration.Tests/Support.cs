@@ -65,7 +65,7 @@ internal sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public OrchestrationOptions Options(string instanceId) => new()
     {
-        ConnectionString = ConnectionStringOf(instanceId),
+        DataSource = TestPostgres.DataSource(ConnectionStringOf(instanceId)),
         InstanceId = instanceId,
         InvisibilityTimeout = TimeSpan.FromSeconds(5),
         QueuePollInterval = TimeSpan.FromMilliseconds(200),
@@ -106,7 +106,7 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     public Task<IReadOnlyList<JobRun>> RunsAsync(string? job = null)
-        => new JobRunStore(ConnectionString).HistoryAsync(job, false, 1000, CancellationToken.None);
+        => new JobRunStore(TestPostgres.DataSource(ConnectionString)).HistoryAsync(job, false, 1000, CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,5 @@
+using Rhythmic.Testing;
+
 namespace Rhythmic.Orchestration.Tests;
 
 public sealed class TriggerTests
@@ -8,7 +10,7 @@ public sealed class TriggerTests
         await using var cluster = await TestCluster.CreateAsync();
         cluster.Runner.Load = (_, _, _) => Task.FromResult(new LoadOutcome([new DateTime(2024, 3, 1, 10, 0, 0, DateTimeKind.Utc)], 42));
         await cluster.StartNodeAsync("node-a");
-        var control = new JobsControl(cluster.ConnectionString);
+        var control = new JobsControl(TestPostgres.DataSource(cluster.ConnectionString));
 
         var id = await control.TriggerAsync(JobNames.FullLoad, null, CancellationToken.None);
 
@@ -37,7 +39,7 @@ public sealed class TriggerTests
     public async Task A_run_queued_while_no_server_is_up_runs_once_one_starts()
     {
         await using var cluster = await TestCluster.CreateAsync();
-        var control = new JobsControl(cluster.ConnectionString);
+        var control = new JobsControl(TestPostgres.DataSource(cluster.ConnectionString));
 
         var id = await control.TriggerAsync(JobNames.Maintenance, null, CancellationToken.None);
         Assert.NotNull((await control.ListAsync(CancellationToken.None)).Single(j => j.Job == JobNames.Maintenance).NextRunAt);

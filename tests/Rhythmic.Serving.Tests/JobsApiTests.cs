@@ -95,10 +95,10 @@ public sealed class JobsApiTests
         var jobs = await http.GetFromJsonAsync<JsonElement[]>("/api/jobs");
         var full = Assert.Single(jobs!, j => j.GetProperty("job").GetString() == JobNames.FullLoad);
         Assert.NotEqual(JsonValueKind.Null, full.GetProperty("nextRunAt").ValueKind);
-        Assert.Equal("Enqueued", await new JobsControl(cs).StateAsync(id!, CancellationToken.None));
+        Assert.Equal("Enqueued", await new JobsControl(TestPostgres.DataSource(cs)).StateAsync(id!, CancellationToken.None));
 
         // The read-only role could not have stored it.
-        var reader = new JobsControl(await TestPostgres.ReaderConnectionStringAsync(cs), readOnly: true);
+        var reader = new JobsControl(TestPostgres.DataSource(await TestPostgres.ReaderConnectionStringAsync(cs)), readOnly: true);
         await Assert.ThrowsAsync<Hangfire.BackgroundJobClientException>(() => reader.TriggerAsync(JobNames.FullLoad, null, CancellationToken.None));
     }
 
@@ -138,14 +138,14 @@ public sealed class JobsApiTests
         browser.DefaultRequestHeaders.Add("Cookie", cookie.Split(';')[0]);
         var trigger = await browser.PostAsync("/hangfire/recurring/trigger", new FormUrlEncodedContent([new("jobs[]", JobNames.Maintenance)]));
         Assert.Equal(HttpStatusCode.NoContent, trigger.StatusCode);
-        Assert.Equal(1, HangfireSetup.Storage(cs, prepareSchema: false).GetMonitoringApi().EnqueuedCount("default"));
+        Assert.Equal(1, HangfireSetup.Storage(TestPostgres.DataSource(cs), prepareSchema: false).GetMonitoringApi().EnqueuedCount("default"));
     }
 
     /// <summary>The serving host on a database where a scheduler server has stored the recurring jobs (and stopped).</summary>
     private static async Task<(WebApplication App, HttpClient Http, string Cs)> StartWithScheduleAsync()
     {
         var cs = await TestPostgres.CreateDatabaseAsync();
-        await (await SchedulerNode.StartAsync(new OrchestrationOptions { ConnectionString = cs, FullLoadWhenEmpty = false }, new NoLoads(), null, CancellationToken.None)).DisposeAsync();
+        await (await SchedulerNode.StartAsync(new OrchestrationOptions { DataSource = TestPostgres.DataSource(cs), FullLoadWhenEmpty = false }, new NoLoads(), null, CancellationToken.None)).DisposeAsync();
         var (app, http) = await StartAsync("s3cret", cs);
         return (app, http, cs);
     }

@@ -39,14 +39,14 @@ public sealed class ServedWorld : IAsyncLifetime
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync();
         var root = Directory.CreateTempSubdirectory("rhythmic-served-lake-").FullName;
-        var lake = new LakeSink(new LocalLakeStorage(root), new Rhythmic.Lake.LakeManifest(ConnectionString),
+        var lake = new LakeSink(new LocalLakeStorage(root), new Rhythmic.Lake.LakeManifest(TestPostgres.DataSource(ConnectionString)),
             new LakeSinkOptions { WatermarkAt = new DateTimeOffset(Seam), RowGroupRows = 5_000 });
         var speed = new SpeedLayerSink(ConnectionString, new SpeedSettings { AllowedLatenessSeconds = 3600 });
         await using (var all = new TeeSink(lake, new TeeSink(speed, new EventRecorder(Events))))
             await new Simulation(new SimulationOptions { From = From, To = To, Users = 150, Seed = 11, Workers = 1 }).RunAsync(all, default);
 
         var settings = new RhythmicSettings { Home = root, Postgres = { ConnectionString = ConnectionString }, Lake = { Root = root } };
-        var loaded = await new WarehouseLoader(settings, NullLogger<WarehouseLoader>.Instance).IncrementalLoadAsync(default);
+        var loaded = await new WarehouseLoader(settings, TestPostgres.DataSource(settings.Postgres.EffectiveConnectionString), NullLogger<WarehouseLoader>.Instance).IncrementalLoadAsync(default);
         Assert.Equal(Seam, loaded.Hours.Max().AddHours(1));
 
         var port = EmbeddedPostgres.FreePort();

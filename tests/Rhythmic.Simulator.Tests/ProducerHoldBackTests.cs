@@ -68,7 +68,7 @@ public sealed class ProducerHoldBackTests
         var settings = Core.Configuration.RhythmicConfiguration.Load(Directory.CreateTempSubdirectory("rhythmic-hold-").FullName,
             new Dictionary<string, string?> { ["Postgres:ConnectionString"] = cs });
         var log = new CapturingLogger();
-        var holdBack = new ProducerHoldBack(1L << 20, new PostgresConsumerLagProbe(settings, cluster.BootstrapServers), log) { Interval = TimeSpan.FromMilliseconds(20) };
+        var holdBack = new ProducerHoldBack(1L << 20, new PostgresConsumerLagProbe(settings, TestPostgres.DataSource(cs), cluster.BootstrapServers), log) { Interval = TimeSpan.FromMilliseconds(20) };
         await using var sink = new KafkaSink(cluster.BootstrapServers, log, holdBack: holdBack);
         long written = 0;
         var stop = false;

@@ -1,5 +1,6 @@
 using System.Text;
 using Rhythmic.SpeedLayer.Store;
+using Rhythmic.Testing;
 using Rhythmic.Core.Events;
 
 namespace Rhythmic.SpeedLayer.Tests;
@@ -154,7 +155,7 @@ public sealed class SpeedCrashTests
     {
         await using var h = await SpeedHarness.StartAsync(partitions: 2);
         var events = TestEvents.Stream(3000, minutes: 4, seed: 6);
-        var store = new CrashingStore(new Rhythmic.SpeedLayer.Store.PostgresSpeedStore(h.ConnectionString));
+        var store = new CrashingStore(new Rhythmic.SpeedLayer.Store.PostgresSpeedStore(TestPostgres.DataSource(h.ConnectionString)));
         var first = h.StartConsumer(store);
         h.Produce(events.Take(1000));
         await Wait.UntilAsync(async () => await h.StoredOffsetsAsync() == 1000, "the first 1000 events");

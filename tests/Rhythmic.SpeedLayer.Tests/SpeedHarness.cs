@@ -37,7 +37,7 @@ internal sealed class SpeedHarness : IAsyncDisposable
     public RunningConsumer StartConsumer(ISpeedStore? store = null)
     {
         var clock = new CrashingClock();
-        var consumer = new SpeedConsumer(Settings, Cluster.BootstrapServers, store ?? new PostgresSpeedStore(ConnectionString),
+        var consumer = new SpeedConsumer(Settings, Cluster.BootstrapServers, store ?? new PostgresSpeedStore(TestPostgres.DataSource(ConnectionString)),
             new TeeLogger(Log, FileLogger.For($"c{_consumers.Count}")), $"c{_consumers.Count}", Metrics, clock);
         var running = new RunningConsumer(consumer, clock);
         _consumers.Add(running);

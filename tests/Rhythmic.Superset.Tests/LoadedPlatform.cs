@@ -28,11 +28,11 @@ internal static class LoadedPlatform
     {
         var cs = await TestPostgres.CreateDatabaseAsync();
         var root = Directory.CreateTempSubdirectory("rhythmic-superset-lake-").FullName;
-        var sink = new LakeSink(new LocalLakeStorage(root), new Rhythmic.Lake.LakeManifest(cs), new LakeSinkOptions { WatermarkAt = To });
+        var sink = new LakeSink(new LocalLakeStorage(root), new Rhythmic.Lake.LakeManifest(TestPostgres.DataSource(cs)), new LakeSinkOptions { WatermarkAt = To });
         await using (sink)
             await new Simulation(new SimulationOptions { From = From, To = To, Users = 20_000, Seed = 16, Workers = 1 }).RunAsync(sink, default);
         var settings = new RhythmicSettings { Home = root, Postgres = { ConnectionString = cs }, Lake = { Root = root } };
-        await new WarehouseLoader(settings, NullLogger<WarehouseLoader>.Instance).FullLoadAsync(default);
+        await new WarehouseLoader(settings, TestPostgres.DataSource(settings.Postgres.EffectiveConnectionString), NullLogger<WarehouseLoader>.Instance).FullLoadAsync(default);
         await TestPostgres.ExecAsync(cs, SpeedViewOfTheWarehouse);
         Directory.Delete(root, recursive: true);
         return (cs, await TestPostgres.ReaderConnectionStringAsync(cs));

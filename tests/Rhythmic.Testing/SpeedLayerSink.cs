@@ -19,7 +19,7 @@ public sealed class SpeedLayerSink : IEventSink
     public SpeedLayerSink(string connectionString, SpeedSettings? settings = null)
     {
         _processor = new SpeedProcessor(settings ?? new SpeedSettings());
-        _store = new PostgresSpeedStore(connectionString);
+        _store = new PostgresSpeedStore(TestPostgres.DataSource(connectionString));
         foreach (var topic in Topics.All) _processor.Assign(topic, 0, null, start: 0);
     }
 

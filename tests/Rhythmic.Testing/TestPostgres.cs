@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using Rhythmic.Core;
+using Rhythmic.Platform;
 
 namespace Rhythmic.Testing;
 
@@ -25,9 +27,17 @@ public static class TestPostgres
         var name = $"t{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
         await pg.EnsureDatabaseAsync(name);
         var cs = pg.ConnectionString(name);
-        if (migrate) await new Migrator(cs).MigrateAsync();
+        if (migrate) await PlatformMigrations.Migrator(DataSource(cs)).MigrateAsync();
         return cs;
     }
+
+    private static readonly ConcurrentDictionary<string, NpgsqlDataSource> DataSources = new();
+
+    /// <summary>
+    /// The data source of <paramref name="connectionString"/>, one per connection string in the test process (as the
+    /// platform has one per process), for constructing components; kept until the process ends.
+    /// </summary>
+    public static NpgsqlDataSource DataSource(string connectionString) => DataSources.GetOrAdd(connectionString, NpgsqlDataSource.Create);
 
     /// <summary>The read-only role's connection string of the database <paramref name="connectionString"/> is on.</summary>
     public static async Task<string> ReaderConnectionStringAsync(string connectionString)

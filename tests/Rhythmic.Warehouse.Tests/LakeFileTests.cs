@@ -23,7 +23,7 @@ public sealed class LakeFileTests
         try
         {
             // The user's `rhythmic simulate --lake ../otherlake` with the platform running: same settings, another directory.
-            var sink = await LakeSink.CreateAsync(lake.Settings, other, To.AddHours(2));
+            var sink = await LakeSink.CreateAsync(lake.Settings, null, other, To.AddHours(2));
             await using (sink)
                 await new Simulation(new SimulationOptions { From = From.AddHours(-1), To = To.AddHours(2), Users = 500, Seed = 5, Workers = 1 }).RunAsync(sink, default);
             Assert.True(sink.Events > 100, $"{sink.Events} events");
@@ -89,7 +89,7 @@ public sealed class LakeFileTests
         try
         {
             var settings = new Rhythmic.Core.Configuration.RhythmicSettings { Home = elsewhere, Postgres = { ConnectionString = lake.Db.ConnectionString }, Lake = { Root = elsewhere } };
-            var loader = new WarehouseLoader(settings, Microsoft.Extensions.Logging.Abstractions.NullLogger<WarehouseLoader>.Instance);
+            var loader = new WarehouseLoader(settings, TestPostgres.DataSource(settings.Postgres.EffectiveConnectionString), Microsoft.Extensions.Logging.Abstractions.NullLogger<WarehouseLoader>.Instance);
             var e = await Assert.ThrowsAsync<LakeRootMismatchException>(() => loader.IncrementalLoadAsync(default));
             Assert.Contains($"belongs to the lake at {lake.Root}", e.Message);
             Assert.Equal(0, await lake.Db.ScalarAsync<long>("select count(*) from dw.load_state"));

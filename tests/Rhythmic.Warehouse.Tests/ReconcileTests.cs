@@ -1,3 +1,4 @@
+using Rhythmic.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rhythmic.Core.Configuration;
 
@@ -43,7 +44,7 @@ public sealed class ReconcileTests
         await w.ReplaceAsync(events);
         await w.MarkLoadedAsync(Hour);
         var settings = new RhythmicSettings { Postgres = { ConnectionString = w.ConnectionString } };
-        return (w, new Reconciler(settings, NullLogger<Reconciler>.Instance));
+        return (w, new Reconciler(TestPostgres.DataSource(settings.Postgres.EffectiveConnectionString), NullLogger<Reconciler>.Instance));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ internal sealed class SimulatedLake
     {
         var db = await StagedWarehouse.CreateAsync();
         var root = Directory.CreateTempSubdirectory("rhythmic-wh-lake-").FullName;
-        var sink = new LakeSink(new LocalLakeStorage(root), new Rhythmic.Lake.LakeManifest(db.ConnectionString),
+        var sink = new LakeSink(new LocalLakeStorage(root), new Rhythmic.Lake.LakeManifest(TestPostgres.DataSource(db.ConnectionString)),
             new LakeSinkOptions { WatermarkAt = to, RowGroupRows = 5_000 });
         await using (sink)
             await new Simulation(new SimulationOptions { From = from, To = to, Users = users, Seed = seed, Workers = 1 }).RunAsync(sink, default);
@@ -26,5 +26,5 @@ internal sealed class SimulatedLake
         return new SimulatedLake { Root = root, Db = db, Settings = settings };
     }
 
-    public WarehouseLoader Loader() => new(Settings, NullLogger<WarehouseLoader>.Instance);
+    public WarehouseLoader Loader() => new(Settings, TestPostgres.DataSource(Db.ConnectionString), NullLogger<WarehouseLoader>.Instance);
 }

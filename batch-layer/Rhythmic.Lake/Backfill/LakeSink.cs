@@ -1,4 +1,5 @@
 using System.Globalization;
+using Npgsql;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
 using Rhythmic.Lake.Identity;
@@ -82,10 +83,11 @@ public sealed class LakeSink : IEventSink
 
     /// <summary>
     /// The sink behind <c>rhythmic simulate --lake [DIR]</c>. The platform's lake (no DIR, or DIR is Lake:Root) records its
-    /// files in the platform's PostgreSQL manifest (which must be migrated: PlatformDatabase.PrepareAsync) after binding
-    /// the directory to it; any other DIR gets (or keeps) a manifest of its own inside it.
+    /// files in the platform's PostgreSQL manifest through <paramref name="platform"/> (the database must be migrated:
+    /// PlatformDatabase.PrepareAsync) after binding the directory to it; any other DIR gets (or keeps) a manifest of its
+    /// own inside it, and <paramref name="platform"/> may be null.
     /// </summary>
-    public static async Task<LakeSink> CreateAsync(RhythmicSettings settings, string? directory = null, DateTimeOffset? to = null, CancellationToken ct = default)
+    public static async Task<LakeSink> CreateAsync(RhythmicSettings settings, NpgsqlDataSource? platform, string? directory = null, DateTimeOffset? to = null, CancellationToken ct = default)
     {
         var options = new LakeSinkOptions
         {
@@ -97,7 +99,7 @@ public sealed class LakeSink : IEventSink
             return new LakeSink(own, StandaloneLakeManifest.OpenOrCreate(own), options);
         }
         var storage = new LocalLakeStorage(settings.PathOf(settings.Lake.Root));
-        var manifest = new LakeManifest(settings.Postgres.EffectiveConnectionString);
+        var manifest = new LakeManifest(platform ?? throw new ArgumentNullException(nameof(platform), "The platform's lake needs the platform's database."));
         await manifest.BindRootAsync(storage, ct);   // refused now, before any simulation, if the directory is not this manifest's
         return new LakeSink(storage, manifest, options);
     }

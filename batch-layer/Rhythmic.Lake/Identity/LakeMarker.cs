@@ -50,12 +50,13 @@ public sealed record LakeMarker(Guid LakeId, LakeManifestKind Manifest, DateTime
         }
     }
 
-    /// <summary>Writes this marker into <paramref name="storage"/>'s lake, atomically (temporary file, then rename).</summary>
+    /// <summary>Writes this marker into <paramref name="storage"/>'s lake, atomically (temporary file, then rename), safely beside other writers.</summary>
     public void Write(ILakeStorage storage)
     {
         var json = string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $$"""{"lakeId":"{{LakeId:D}}","manifest":"{{(Manifest == LakeManifestKind.Postgres ? "postgres" : "file")}}","createdAt":"{{CreatedAt.UtcDateTime:O}}"}""");
-        var temp = MarkerPath + LakeLayout.TempSuffix;
+        // A temporary file of this writer's own: landers scaled out start together and each writes the marker.
+        var temp = $"{MarkerPath}.{Guid.NewGuid():N}{LakeLayout.TempSuffix}";
         storage.WriteDurably(temp, s => s.Write(Encoding.UTF8.GetBytes(json + "\n")));
         storage.Publish(temp, MarkerPath);
     }

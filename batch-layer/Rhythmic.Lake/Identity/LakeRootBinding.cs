@@ -36,8 +36,7 @@ public static class LakeRootBinding
     /// <summary>The lake this manifest is bound to (its id and root), or null when none is yet.</summary>
     public static async Task<(Guid LakeId, string Root)?> BoundRootAsync(this LakeManifest manifest, CancellationToken ct = default)
     {
-        await using var conn = new NpgsqlConnection(manifest.ConnectionString);
-        await conn.OpenAsync(ct);
+        await using var conn = await manifest.DataSource.OpenConnectionAsync(ct);
         return await ReadAsync(conn, ct);
     }
 
@@ -53,8 +52,7 @@ public static class LakeRootBinding
             throw new LakeRootMismatchException(
                 $"{root} is a standalone lake (a backfill into another directory) with its own manifest {Path.Combine(root, LakeMarker.ManifestPath)}, not the lake of the platform's manifest: " +
                 "set Lake:Root to the platform's lake directory, or check this one with `rhythmic lake verify --root DIR`.");
-        await using var conn = new NpgsqlConnection(manifest.ConnectionString);
-        await conn.OpenAsync(ct);
+        await using var conn = await manifest.DataSource.OpenConnectionAsync(ct);
         var bound = await ReadAsync(conn, ct);
         if (bound is null)
         {

@@ -38,9 +38,8 @@ public static class LakeVerifier
         var binding = await manifest.BindRootAsync(storage, ct);
         var onDisk = List(storage);
         var recorded = new List<(string Path, long Rows, long Bytes)>();
-        await using (var conn = new NpgsqlConnection(manifest.ConnectionString))
+        await using (var conn = await manifest.DataSource.OpenConnectionAsync(ct))
         {
-            await conn.OpenAsync(ct);
             await using var cmd = new NpgsqlCommand(AllFiles, conn) { CommandTimeout = 0 };
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) recorded.Add((r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
@@ -49,9 +48,8 @@ public static class LakeVerifier
         if (report.Unrecorded.Count == 0) return report;
         // A lander renames its files just before committing their rows: look once more at those found unrecorded.
         var now = new HashSet<string>(StringComparer.Ordinal);
-        await using (var conn = new NpgsqlConnection(manifest.ConnectionString))
+        await using (var conn = await manifest.DataSource.OpenConnectionAsync(ct))
         {
-            await conn.OpenAsync(ct);
             await using var cmd = new NpgsqlCommand(RecordedOf, conn) { Parameters = { new() { Value = report.Unrecorded.ToArray() } } };
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) now.Add(r.GetString(0));
@@ -74,8 +72,7 @@ public static class LakeVerifier
         await manifest.BindRootAsync(storage, ct);
         var gone = paths.Where(p => !storage.Exists(p)).ToArray();
         if (gone.Length == 0) return 0;
-        await using var conn = new NpgsqlConnection(manifest.ConnectionString);
-        await conn.OpenAsync(ct);
+        await using var conn = await manifest.DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(ForgetFiles, conn) { Parameters = { new() { Value = gone } } };
         return await cmd.ExecuteNonQueryAsync(ct);
     }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using Rhythmic.Core;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Kafka;
 using Rhythmic.Lake.Storage;
@@ -8,7 +10,7 @@ using Rhythmic.Lake.Storage;
 namespace Rhythmic.Lake.Landing;
 
 /// <summary>The lander as a hosted service: <c>rhythmic land</c> and <c>rhythmic up</c> run it on the platform's Kafka, PostgreSQL and lake.</summary>
-public sealed class LanderService(RhythmicSettings settings, ILogger<LanderService> logger) : BackgroundService
+public sealed class LanderService(RhythmicSettings settings, NpgsqlDataSource dataSource, ILogger<LanderService> logger) : BackgroundService
 {
     /// <summary>Set by <c>rhythmic up</c>: do nothing when Lander:RunInUp is false.</summary>
     public bool OnlyWhenRunInUp { get; init; }
@@ -23,7 +25,7 @@ public sealed class LanderService(RhythmicSettings settings, ILogger<LanderServi
         await Task.Yield();
         var bootstrap = await KafkaClients.PlatformBootstrapAsync(settings);
         var lander = new Lander(LanderOptions.From(settings, bootstrap), new LocalLakeStorage(settings.PathOf(settings.Lake.Root)),
-            new LakeManifest(settings.Postgres.EffectiveConnectionString), logger);
+            new LakeManifest(dataSource), logger);
         try
         {
             await lander.RunAsync(stoppingToken);
@@ -44,12 +46,13 @@ public static class LakeServiceCollectionExtensions
 {
     /// <summary>Adds the lander; with <paramref name="onlyWhenRunInUp"/> it checks Lander:RunInUp when it starts.</summary>
     public static IServiceCollection AddLakeLander(this IServiceCollection services, bool onlyWhenRunInUp = false)
-        => services.AddHostedService(sp => new LanderService(sp.GetRequiredService<RhythmicSettings>(), sp.GetRequiredService<ILogger<LanderService>>())
+        => services.AddPlatformDataSource().AddHostedService(sp => new LanderService(sp.GetRequiredService<RhythmicSettings>(),
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<LanderService>>())
         {
             OnlyWhenRunInUp = onlyWhenRunInUp,
         });
 
     /// <summary>Makes the platform's lake the destination of <c>rhythmic up</c>'s simulated history.</summary>
     public static IServiceCollection AddLakeHistory(this IServiceCollection services)
-        => services.AddSingleton<Rhythmic.Core.Events.IHistoryDestination, Rhythmic.Lake.Backfill.LakeHistoryDestination>();
+        => services.AddPlatformDataSource().AddSingleton<Rhythmic.Core.Events.IHistoryDestination, Rhythmic.Lake.Backfill.LakeHistoryDestination>();
 }

@@ -47,10 +47,9 @@ public sealed class EmbeddedKafka : IDisposable
     /// Forgets the offsets the platform's consumer groups stored against an earlier embedded cluster: this one starts
     /// every partition at offset 0, and the old offsets would make the speed layer and the lander skip new messages.
     /// </summary>
-    public async Task ForgetStoredOffsetsAsync(ILogger logger, CancellationToken ct)
+    public async Task ForgetStoredOffsetsAsync(Npgsql.NpgsqlDataSource dataSource, ILogger logger, CancellationToken ct)
     {
-        await using var conn = new Npgsql.NpgsqlConnection(_settings.Postgres.EffectiveConnectionString);
-        await conn.OpenAsync(ct);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new Npgsql.NpgsqlCommand(SqlResources.Read(typeof(EmbeddedKafka).Assembly, "core/forget_embedded_offsets.sql"), conn)
         {
             Parameters = { new() { Value = _settings.Speed.ConsumerGroup }, new() { Value = _settings.Lander.ConsumerGroup } },

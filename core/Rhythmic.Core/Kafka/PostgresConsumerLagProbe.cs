@@ -14,7 +14,7 @@ namespace Rhythmic.Core.Kafka;
 public sealed class PostgresConsumerLagProbe : IConsumerLagProbe, IDisposable
 {
     private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(5);
-    private readonly string _connectionString;
+    private readonly NpgsqlDataSource _dataSource;
     private readonly string _speedGroup;
     private readonly string _landerGroup;
     private readonly IReadOnlyList<string> _topics;
@@ -23,11 +23,11 @@ public sealed class PostgresConsumerLagProbe : IConsumerLagProbe, IDisposable
     private readonly Dictionary<string, int> _partitions = [];
     private readonly string _sql = SqlResources.Read(typeof(PostgresConsumerLagProbe).Assembly, "core/consumer_offsets.sql");
 
-    /// <summary>A probe of the platform's consumer groups (from <paramref name="settings"/>) on <paramref name="bootstrapServers"/>.</summary>
-    public PostgresConsumerLagProbe(RhythmicSettings settings, string bootstrapServers, IReadOnlyList<string>? topics = null)
+    /// <summary>A probe of the platform's consumer groups (from <paramref name="settings"/>, their offsets read through <paramref name="dataSource"/>) on <paramref name="bootstrapServers"/>.</summary>
+    public PostgresConsumerLagProbe(RhythmicSettings settings, NpgsqlDataSource dataSource, string bootstrapServers, IReadOnlyList<string>? topics = null)
     {
         KafkaNative.EnsureLoaded();
-        _connectionString = settings.Postgres.EffectiveConnectionString;
+        _dataSource = dataSource;
         _speedGroup = settings.Speed.ConsumerGroup;
         _landerGroup = settings.Lander.ConsumerGroup;
         _topics = topics ?? Topics.All;
@@ -39,9 +39,8 @@ public sealed class PostgresConsumerLagProbe : IConsumerLagProbe, IDisposable
     public async Task<IReadOnlyList<PartitionLag>> ReadAsync(CancellationToken ct)
     {
         var stored = new Dictionary<(string Group, string Topic, int Partition), long>();
-        await using (var conn = new NpgsqlConnection(_connectionString))
+        await using (var conn = await _dataSource.OpenConnectionAsync(ct))
         {
-            await conn.OpenAsync(ct);
             await using var cmd = new NpgsqlCommand(_sql, conn) { Parameters = { new() { Value = _speedGroup }, new() { Value = _landerGroup } } };
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

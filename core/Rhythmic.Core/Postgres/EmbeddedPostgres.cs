@@ -155,7 +155,7 @@ public sealed class EmbeddedPostgres
             throw new RhythmicException($"The embedded PostgreSQL on 127.0.0.1:{Port} ({DataDir}) refused the password of role '{SuperUser}' in {PasswordFile(SuperUser)}: {e.MessageText}.");
         }
         // One lock-down at a time (e.g. two verbs starting at once): concurrent ALTER ROLEs of one role fail.
-        await ExecAsync(conn, $"select pg_advisory_lock({LockDownLockKey})", ct);
+        await ExecAsync(conn, $"select pg_advisory_lock({AdvisoryLocks.LockDown})", ct);
         if (!HbaIsLockedDown)
         {
             // An older version's cluster (initdb --auth=trust): set the password while trust still admits us, then
@@ -182,8 +182,6 @@ public sealed class EmbeddedPostgres
         if (!PostgresPasswords.VerifierMatches(stored as string, readerPassword))
             await ExecAsync(conn, $"alter role {ReaderRole} with password '{PostgresPasswords.ScramVerifier(readerPassword)}'", ct);
     }
-
-    private const long LockDownLockKey = 0x5268_7974_4C6F_636B; // "RhytLock"
 
     /// <summary>pg_reload_conf only signals the server: wait until it applies the new pg_hba.conf.</summary>
     private async Task WaitUntilPasswordlessIsRefusedAsync(CancellationToken ct)

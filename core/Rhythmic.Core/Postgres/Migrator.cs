@@ -7,36 +7,32 @@ using Npgsql;
 namespace Rhythmic.Core;
 
 /// <summary>
-/// Applies the versioned migrations (core/Rhythmic.Core/Migrations/NNNN_name.sql) in order, each in its own transaction,
-/// and records them in <c>public.schema_migrations</c>. Applying twice changes nothing; an applied migration whose file
-/// changed afterwards is an error, since the database no longer matches the code.
+/// Applies the versioned migrations of every layer (each layer's Migrations/NNNN_name.sql, see <see cref="MigrationSet"/>)
+/// in order of version across all of them, each in its own transaction, and records them in
+/// <c>public.schema_migrations</c>. Applying twice changes nothing; an applied migration whose file changed afterwards
+/// is an error, since the database no longer matches the code.
 /// </summary>
-public sealed class Migrator(string connectionString, ILogger? logger = null)
+public sealed class Migrator(NpgsqlDataSource dataSource, IEnumerable<MigrationSet> sets, ILogger? logger = null)
 {
-    private const long AdvisoryLockKey = 0x5268_7974_686D_6963; // "Rhythmic": one migrator at a time
     private readonly ILogger _log = logger ?? NullLogger.Instance;
 
-    /// <summary>Every migration embedded in Rhythmic.Core: (version, name, sql), by version.</summary>
-    public static IReadOnlyList<Migration> All { get; } = SqlResources.List(typeof(Migrator).Assembly, "migrations/")
-        .Select(name =>
-        {
-            var file = name["migrations/".Length..];
-            var sep = file.IndexOf('_');
-            if (sep <= 0 || !int.TryParse(file[..sep], out var version))
-                throw new InvalidOperationException($"Migration '{file}' must be named NNNN_description.sql.");
-            return new Migration(version, file, SqlResources.Read(typeof(Migrator).Assembly, name));
-        })
-        .OrderBy(m => m.Version).ToList();
+    /// <summary>The migrations of these sets: (version, name, sql), by version.</summary>
+    public IReadOnlyList<Migration> All { get; } = Plan(sets);
+
+    /// <summary>Every migration of <paramref name="sets"/> by version; two with one version (in any sets) are an error.</summary>
+    public static IReadOnlyList<Migration> Plan(IEnumerable<MigrationSet> sets)
+    {
+        var all = sets.SelectMany(s => s.Migrations).OrderBy(m => m.Version).ToList();
+        var dupes = all.GroupBy(m => m.Version).Where(g => g.Count() > 1).Select(g => $"{g.Key} ({string.Join(", ", g.Select(m => m.Name))})").ToList();
+        if (dupes.Count > 0) throw new RhythmicException($"Two migrations share version(s) {string.Join("; ", dupes)}.");
+        return all;
+    }
 
     /// <summary>Applies pending migrations; returns the names of those applied now.</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
     {
-        var dupes = All.GroupBy(m => m.Version).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (dupes.Count > 0) throw new RhythmicException($"Two migrations share version(s) {string.Join(", ", dupes)}.");
-
-        await using var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync(ct);
-        await Exec(conn, null, $"select pg_advisory_lock({AdvisoryLockKey})", ct);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await Exec(conn, null, $"select pg_advisory_lock({AdvisoryLocks.Migrations})", ct);
         try
         {
             await Exec(conn, null, """
@@ -78,7 +74,7 @@ public sealed class Migrator(string connectionString, ILogger? logger = null)
         {
             // A broken connection has lost its session lock already; unlocking it would only hide why it broke.
             if (conn.State == System.Data.ConnectionState.Open)
-                await Exec(conn, null, $"select pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+                await Exec(conn, null, $"select pg_advisory_unlock({AdvisoryLocks.Migrations})", CancellationToken.None);
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Rhythmic.Core.Configuration;
 
 namespace Rhythmic.Core;
@@ -12,10 +13,12 @@ public static class PlatformDatabase
 
     /// <summary>
     /// Makes the database usable: starts the embedded cluster if it is configured and not running (and makes sure it
-    /// is locked down either way), creates the database, applies migrations.
+    /// is locked down either way), creates the database, applies <paramref name="migrations"/> through the process's
+    /// data source (asked for once the cluster runs: the embedded cluster's password is made at its first start).
     /// </summary>
     /// <returns>The cluster this call started (the caller stops it), or null.</returns>
-    public static async Task<EmbeddedPostgres?> PrepareAsync(RhythmicSettings s, ILogger logger, CancellationToken ct)
+    public static async Task<EmbeddedPostgres?> PrepareAsync(RhythmicSettings s, Func<NpgsqlDataSource> dataSource,
+        IEnumerable<MigrationSet> migrations, ILogger logger, CancellationToken ct)
     {
         EmbeddedPostgres? started = null;
         if (s.Postgres.IsEmbedded)
@@ -27,7 +30,7 @@ public static class PlatformDatabase
             if (!running) started = pg;
             await pg.EnsureDatabaseAsync(s.Postgres.Database, ct);
         }
-        await new Migrator(s.Postgres.EffectiveConnectionString, logger).MigrateAsync(ct);
+        await new Migrator(dataSource(), migrations, logger).MigrateAsync(ct);
         return started;
     }
 }

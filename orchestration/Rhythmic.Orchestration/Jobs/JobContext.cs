@@ -10,7 +10,7 @@ internal sealed class JobContext(OrchestrationOptions options, string instanceId
     /// <summary>The server's name, recorded with each run.</summary>
     public string InstanceId { get; } = instanceId;
     public ILoadRunner Runner { get; } = runner;
-    public JobRunStore Runs { get; } = new(options.ConnectionString);
+    public JobRunStore Runs { get; } = new(options.DataSource);
     public IBackgroundJobClient Client { get; } = client;
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 }

@@ -28,7 +28,7 @@ internal sealed class RhythmicJobs(JobContext context)
     public Task FullLoad(string origin, PerformContext? perform, CancellationToken ct)
         => RecordedRun.RunAsync(context, JobNames.FullLoad, origin, perform!, ct, async token =>
         {
-            await using var _ = await LoadLock.AcquireAsync(context.Options.ConnectionString, token);
+            await using var _ = await LoadLock.AcquireAsync(context.Options.DataSource, token);
             var outcome = await context.Runner.FullLoadAsync(token);
             return new RunResult(outcome.Rows, outcome.Hours, null);
         });
@@ -43,7 +43,7 @@ internal sealed class RhythmicJobs(JobContext context)
         => RecordedRun.RunAsync(context, JobNames.IncrementalLoad, origin, perform!, ct, async token =>
         {
             LoadOutcome outcome;
-            await using (await LoadLock.AcquireAsync(context.Options.ConnectionString, token))
+            await using (await LoadLock.AcquireAsync(context.Options.DataSource, token))
                 outcome = await context.Runner.IncrementalLoadAsync(token);
             if (outcome.Hours.Count > 0)
             {
@@ -81,10 +81,9 @@ internal sealed class RhythmicJobs(JobContext context)
     public Task Maintenance(string origin, PerformContext? perform, CancellationToken ct)
         => RecordedRun.RunAsync(context, JobNames.Maintenance, origin, perform!, ct, async token =>
         {
-            var cs = context.Options.ConnectionString;
-            var vacuumed = await WarehouseMaintenance.VacuumChangedAsync(cs, token);
-            await using var conn = new NpgsqlConnection(cs);
-            await conn.OpenAsync(token);
+            var db = context.Options.DataSource;
+            var vacuumed = await WarehouseMaintenance.VacuumChangedAsync(db, token);
+            await using var conn = await db.OpenConnectionAsync(token);
             var cutoff = DateTime.UtcNow.AddDays(-context.Options.RetentionDays);
             var deleted = 0L;
             var purged = new List<string>();

@@ -3,6 +3,7 @@ using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Orchestration;
 
@@ -29,8 +30,8 @@ public static class HangfireDashboard
     {
         var admin = new AdminToken(settings.Serving.AdminToken);
         // Neither storage touches the database before a page is asked for; Hangfire's servers create its tables.
-        var ownerStorage = HangfireSetup.Storage(settings.Postgres.EffectiveConnectionString, prepareSchema: false);
-        var readerStorage = HangfireSetup.Storage(settings.Postgres.EffectiveReaderConnectionString, prepareSchema: false);
+        var ownerStorage = HangfireSetup.Storage(app.Services.GetRequiredService<NpgsqlDataSource>(), prepareSchema: false);
+        var readerStorage = HangfireSetup.Storage(app.Services.GetRequiredKeyedService<NpgsqlDataSource>(Views.ServingReads.Reader), prepareSchema: false);
 
         app.MapGet(LoginPath, () => Results.Content(LoginPage(admin.Configured ? "" : "No admin token is configured (Serving:AdminToken): the dashboard is read-only."), "text/html; charset=utf-8"));
         app.MapPost(LoginPath, async (HttpContext http) =>

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Rhythmic.Core;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Orchestration;
@@ -20,8 +22,8 @@ public static class JobsEndpoints
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app, RhythmicSettings settings)
     {
         var token = new AdminToken(settings.Serving.AdminToken);
-        var reads = new JobsControl(settings.Postgres.EffectiveReaderConnectionString, readOnly: true);
-        var admin = new Lazy<JobsControl>(() => new JobsControl(settings.Postgres.EffectiveConnectionString));
+        var reads = new JobsControl(app.ServiceProvider.GetRequiredKeyedService<NpgsqlDataSource>(Views.ServingReads.Reader), readOnly: true);
+        var admin = new Lazy<JobsControl>(() => new JobsControl(app.ServiceProvider.GetRequiredService<NpgsqlDataSource>()));
         app.MapGet("/api/jobs", async (CancellationToken ct) => Results.Json(await reads.ListAsync(ct)));
         app.MapGet("/api/jobs/history", async (string? job, bool? failed, int? limit, CancellationToken ct) =>
             job is not null && !JobNames.IsKnown(job)

@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Rhythmic.Core;
 
@@ -10,7 +11,7 @@ namespace Rhythmic.Serving.Views;
 /// one repeatable-read snapshot, so the loaded hours it labels and the rows it counts come from the same moment (a
 /// load committing in between cannot make an hour counted by both views or by neither).
 /// </summary>
-public sealed class ServingReads(NpgsqlDataSource reader)
+public sealed class ServingReads([FromKeyedServices(ServingReads.Reader)] NpgsqlDataSource reader)
 {
     static ServingReads() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -21,6 +22,12 @@ public sealed class ServingReads(NpgsqlDataSource reader)
     /// Its statements are prepared once used twice (Npgsql's automatic preparation).
     public static NpgsqlDataSource CreateDataSource(string connectionString)
         => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC", MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 });
+
+    /// <summary>
+    /// The serving host's key of the read-only role's data source: a second data source of the process, a different
+    /// user from the owner's (the unkeyed <see cref="NpgsqlDataSource"/> every layer writes through).
+    /// </summary>
+    public const string Reader = "rhythmic_reader";
 
     /// <summary>The data source (the read-only role's).</summary>
     public NpgsqlDataSource DataSource => reader;

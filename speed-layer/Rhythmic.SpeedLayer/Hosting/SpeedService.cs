@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using Rhythmic.Core;
 using Rhythmic.Core.Configuration;
 using Rhythmic.SpeedLayer.Consumer;
 using Rhythmic.SpeedLayer.Store;
@@ -8,7 +10,7 @@ using Rhythmic.SpeedLayer.Store;
 namespace Rhythmic.SpeedLayer.Hosting;
 
 /// <summary>The speed layer as a hosted service: one <see cref="SpeedConsumer"/> on a thread of its own (Consume blocks).</summary>
-public sealed class SpeedService(RhythmicSettings settings, ILoggerFactory loggers) : BackgroundService
+public sealed class SpeedService(RhythmicSettings settings, NpgsqlDataSource dataSource, ILoggerFactory loggers) : BackgroundService
 {
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -20,7 +22,7 @@ public sealed class SpeedService(RhythmicSettings settings, ILoggerFactory logge
         try
         {
             var bootstrap = RuntimeState.KafkaBootstrap(settings);
-            var store = new PostgresSpeedStore(settings.Postgres.EffectiveConnectionString);
+            var store = new PostgresSpeedStore(dataSource);
             new SpeedConsumer(settings.Speed, bootstrap, store, log).Run(stop);
         }
         catch (Exception e) when (!stop.IsCancellationRequested)
@@ -35,5 +37,5 @@ public sealed class SpeedService(RhythmicSettings settings, ILoggerFactory logge
 public static class SpeedServiceCollectionExtensions
 {
     /// <summary>Adds the speed layer's consumer as a hosted service (needs <see cref="RhythmicSettings"/> registered).</summary>
-    public static IServiceCollection AddSpeedLayer(this IServiceCollection services) => services.AddHostedService<SpeedService>();
+    public static IServiceCollection AddSpeedLayer(this IServiceCollection services) => services.AddPlatformDataSource().AddHostedService<SpeedService>();
 }

@@ -10,7 +10,7 @@ namespace Rhythmic.SpeedLayer.Store;
 /// offsets rows, checks they still hold what this consumer started from, adds the aggregates with array upserts
 /// (one statement per table, sent in one batch), the dead letters and gaps, and stores the new offsets.
 /// </summary>
-public sealed class PostgresSpeedStore(string connectionString) : ISpeedStore
+public sealed class PostgresSpeedStore(NpgsqlDataSource dataSource) : ISpeedStore
 {
     private static readonly string LoadSql = Sql("load_checkpoints"), ClaimSql = Sql("claim_offsets"), LockSql = Sql("lock_offsets"),
         SaveSql = Sql("save_offsets"), ListensSql = Sql("listens_minute"), SongsSql = Sql("song_plays_minute"),
@@ -117,12 +117,7 @@ public sealed class PostgresSpeedStore(string connectionString) : ISpeedStore
         return cmd;
     }
 
-    private NpgsqlConnection Open()
-    {
-        var conn = new NpgsqlConnection(connectionString);
-        conn.Open();
-        return conn;
-    }
+    private NpgsqlConnection Open() => dataSource.OpenConnection();
 
     private static string Sql(string name) => SqlResources.Read(typeof(PostgresSpeedStore).Assembly, $"speed/{name}.sql");
 }

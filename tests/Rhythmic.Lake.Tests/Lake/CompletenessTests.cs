@@ -11,7 +11,7 @@ public sealed class CompletenessTests
         var cs = await TestPostgres.CreateDatabaseAsync();
         foreach (var (partition, watermark) in rows)
             await TestPostgres.ExecAsync(cs, $"insert into lake.watermarks(topic, kafka_partition, watermark) values ('{Topics.Listen}', {partition}, '{watermark}+00')");
-        return await new LakeManifest(cs).CompleteUntilAsync(Topics.Listen);
+        return await new LakeManifest(TestPostgres.DataSource(cs)).CompleteUntilAsync(Topics.Listen);
     }
 
     private static DateTimeOffset At(int hour) => new(2026, 3, 2, hour, 0, 0, TimeSpan.Zero);

@@ -12,7 +12,7 @@ public sealed class LakeManifestTests
     public async Task One_commit_records_every_file_offset_watermark_and_dead_letter_it_carries_in_one_transaction()
     {
         var cs = await TestPostgres.CreateDatabaseAsync();
-        var manifest = new LakeManifest(cs);
+        var manifest = new LakeManifest(TestPostgres.DataSource(cs));
         var hour = LakeTestKit.BaseHour.ToUnixTimeMilliseconds();
         var commit = new LakeCommit();
         for (var p = 0; p < 4; p++)
@@ -40,7 +40,7 @@ public sealed class LakeManifestTests
     public async Task A_commit_with_one_stale_offset_is_refused_whole()
     {
         var cs = await TestPostgres.CreateDatabaseAsync();
-        var manifest = new LakeManifest(cs);
+        var manifest = new LakeManifest(TestPostgres.DataSource(cs));
         var first = new LakeCommit();
         first.Offsets.Add(new OffsetAdvance(Topics.Listen, 0, 100, -1));
         await manifest.CommitAsync("g", first);

@@ -43,12 +43,12 @@ public sealed class LakeRootTests : IDisposable
         var home = NewDir("home");
         var platform = Path.Combine(home, ".local/lake");
         var settings = new RhythmicSettings { Home = home, Postgres = { ConnectionString = cs }, Lake = { Root = ".local/lake" } };
-        var platformEvents = await SimulateAsync(await LakeSink.CreateAsync(settings, null, From.AddHours(4)), 4, 1);
+        var platformEvents = await SimulateAsync(await LakeSink.CreateAsync(settings, TestPostgres.DataSource(cs), null, From.AddHours(4)), 4, 1);
         var before = await TestPostgres.ScalarAsync<string>(cs, ManifestDigest);
         var watermarksBefore = await TestPostgres.ScalarAsync<string>(cs, "select string_agg(topic || kafka_partition || watermark, ',' order by topic) from lake.watermarks");
 
         var other = NewDir("other");
-        var sink = await LakeSink.CreateAsync(settings, other, From.AddHours(6));
+        var sink = await LakeSink.CreateAsync(settings, null, other, From.AddHours(6));
         Assert.Equal(Path.Combine(other, LakeMarker.ManifestPath), sink.ManifestLocation);
         var otherEvents = await SimulateAsync(sink, 6, 2);
         Assert.True(otherEvents > 100 && platformEvents > 100, $"{otherEvents} and {platformEvents} events");
@@ -69,7 +69,7 @@ public sealed class LakeRootTests : IDisposable
         Assert.True(LakeVerifier.Verify(new LocalLakeStorage(other)).Clean);
 
         // A second backfill into the same directory adds to its own manifest.
-        var more = await SimulateAsync(await LakeSink.CreateAsync(settings, other, From.AddHours(2)), 2, 3);
+        var more = await SimulateAsync(await LakeSink.CreateAsync(settings, null, other, From.AddHours(2)), 2, 3);
         Assert.Equal(otherEvents + more, StandaloneLakeManifest.Open(new LocalLakeStorage(other)).Files.Sum(f => f.RowCount));
         Assert.Equal(before, await TestPostgres.ScalarAsync<string>(cs, ManifestDigest));
     }
@@ -87,7 +87,7 @@ public sealed class LakeRootTests : IDisposable
     [Fact]
     public async Task The_first_directory_claims_an_unbound_manifest_and_writes_its_marker()
     {
-        var manifest = new LakeManifest(await TestPostgres.CreateDatabaseAsync());
+        var manifest = new LakeManifest(TestPostgres.DataSource(await TestPostgres.CreateDatabaseAsync()));
         var dir = NewDir();
         var binding = await manifest.BindRootAsync(new LocalLakeStorage(dir));
         Assert.Equal((binding.LakeId, dir), await manifest.BoundRootAsync());
@@ -96,9 +96,31 @@ public sealed class LakeRootTests : IDisposable
     }
 
     [Fact]
+    public async Task Landers_starting_together_on_a_new_lake_all_bind_it_to_one_id()
+    {
+        // Scaled landers start at once: every one of them binds the fresh directory and writes its marker. They once
+        // wrote the marker through one temporary file, so a lander whose rename lost the race died before consuming.
+        for (var round = 0; round < 3; round++)
+        {
+            var manifest = new LakeManifest(TestPostgres.DataSource(await TestPostgres.CreateDatabaseAsync()));
+            var dir = NewDir();
+            using var start = new Barrier(8);
+            var binders = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                return await manifest.BindRootAsync(new LocalLakeStorage(dir));
+            })).ToList();
+            var bindings = await Task.WhenAll(binders);
+            Assert.Single(bindings.Select(b => b.LakeId).Distinct());
+            Assert.Equal(bindings[0].LakeId, LakeMarker.Read(new LocalLakeStorage(dir))!.LakeId);
+            Assert.Empty(Directory.EnumerateFiles(dir, "*" + LakeLayout.TempSuffix, SearchOption.AllDirectories));
+        }
+    }
+
+    [Fact]
     public async Task A_directory_that_is_not_the_manifests_is_refused_with_one_line_saying_what_to_do()
     {
-        var manifest = new LakeManifest(await TestPostgres.CreateDatabaseAsync());
+        var manifest = new LakeManifest(TestPostgres.DataSource(await TestPostgres.CreateDatabaseAsync()));
         var platform = NewDir();
         var bound = await manifest.BindRootAsync(new LocalLakeStorage(platform));
 
@@ -130,7 +152,7 @@ public sealed class LakeRootTests : IDisposable
     [Fact]
     public async Task A_lander_pointed_at_another_directory_stops_before_consuming()
     {
-        var manifest = new LakeManifest(await TestPostgres.CreateDatabaseAsync());
+        var manifest = new LakeManifest(TestPostgres.DataSource(await TestPostgres.CreateDatabaseAsync()));
         await manifest.BindRootAsync(new LocalLakeStorage(NewDir()));
         var lander = new Lander(new LanderOptions { BootstrapServers = "127.0.0.1:1" }, new LocalLakeStorage(NewDir("other")), manifest, NullLogger.Instance);
         var e = await Assert.ThrowsAsync<LakeRootMismatchException>(() => lander.RunAsync(CancellationToken.None));
@@ -141,7 +163,7 @@ public sealed class LakeRootTests : IDisposable
     public async Task A_backfill_sink_into_a_directory_that_is_not_the_manifests_commits_nothing()
     {
         var cs = await TestPostgres.CreateDatabaseAsync();
-        var manifest = new LakeManifest(cs);
+        var manifest = new LakeManifest(TestPostgres.DataSource(cs));
         await manifest.BindRootAsync(new LocalLakeStorage(NewDir()));
         var sink = new LakeSink(new LocalLakeStorage(NewDir("other")), manifest, new LakeSinkOptions { WatermarkAt = From.AddHours(1) });
         await Assert.ThrowsAsync<LakeRootMismatchException>(() => SimulateAsync(sink, 1, 4));
@@ -151,7 +173,7 @@ public sealed class LakeRootTests : IDisposable
     [Fact]
     public async Task A_lake_moved_with_its_marker_is_followed()
     {
-        var manifest = new LakeManifest(await TestPostgres.CreateDatabaseAsync());
+        var manifest = new LakeManifest(TestPostgres.DataSource(await TestPostgres.CreateDatabaseAsync()));
         var old = NewDir("old");
         var bound = await manifest.BindRootAsync(new LocalLakeStorage(old));
         var moved = NewDir("moved");

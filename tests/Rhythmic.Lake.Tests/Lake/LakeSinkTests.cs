@@ -49,7 +49,7 @@ public sealed class LakeSinkTests
             var from = new DateTimeOffset(2024, 5, 6, 0, 0, 0, TimeSpan.Zero);
             var to = from.AddHours(30);
             var storage = new Storage.LocalLakeStorage(dir);
-            var manifest = new LakeManifest(cs);
+            var manifest = new LakeManifest(TestPostgres.DataSource(cs));
             var sink = new LakeSink(storage, manifest, new LakeSinkOptions { WatermarkAt = to, RowGroupRows = 1_000 });
             SimulationSummary summary;
             await using (sink)

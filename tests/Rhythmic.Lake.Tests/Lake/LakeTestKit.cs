@@ -31,7 +31,7 @@ internal sealed class LakeTestKit : IAsyncDisposable
         ConnectionString = cs;
         LakeDir = Directory.CreateTempSubdirectory("rhythmic-lake-").FullName;
         Storage = new LocalLakeStorage(LakeDir);
-        Manifest = new LakeManifest(cs);
+        Manifest = new LakeManifest(TestPostgres.DataSource(cs));
         _producer = TestKafka.Producer(cluster);
     }
 

@@ -211,8 +211,14 @@ public sealed class LanderTests
         var b = kit.NewLander(clientId: "lander-b", codec: Rhythmic.Parquet.ParquetCodec.None);   // the lake then holds both codecs
         var runA = a.RunAsync(stop.Token);
         var runB = b.RunAsync(stop.Token);
-        await LakeTestKit.WaitForAsync(() => Task.FromResult(a.Assigned.Count > 0 && b.Assigned.Count > 0 && a.Assigned.Count + b.Assigned.Count == 16),
-            "both landers to own partitions", seconds: 180,   // the second join's rebalance took over a minute once, with the machine loaded
+        await LakeTestKit.WaitForAsync(async () =>
+            {
+                // A lander that failed (it once lost a race writing the lake's marker) says why at once, not after the wait.
+                if (runA.IsFaulted) await runA;
+                if (runB.IsFaulted) await runB;
+                return a.Assigned.Count > 0 && b.Assigned.Count > 0 && a.Assigned.Count + b.Assigned.Count == 16;
+            },
+            "both landers to own partitions", seconds: 120,
             state: () => $"lander-a owns {a.Assigned.Count}, lander-b {b.Assigned.Count}; the landers' last lines:\n" +
                 string.Join("\n", kit.Log.Entries.TakeLast(30).Select(e => $"{e.Level} {e.Message}")));
         Assert.Empty(a.Assigned.Intersect(b.Assigned));

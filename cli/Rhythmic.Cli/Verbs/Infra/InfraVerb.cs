@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Rhythmic.Cli.Output;
 using Rhythmic.Core;
+using Rhythmic.Platform;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Kafka;
 
@@ -167,8 +168,8 @@ internal static class InfraVerb
         {
             using var ctx = CliContext.Load();
             var log = ctx.Logger("Rhythmic.Infra");
-            await PlatformDatabase.PrepareAsync(ctx.Settings, log, ct);
-            log.LogInformation("Migrations are up to date ({Count} known)", Migrator.All.Count);
+            await ctx.PrepareDatabaseAsync(log, ct);
+            log.LogInformation("Migrations are up to date ({Count} known)", Migrator.Plan(PlatformMigrations.All).Count);
             return 0;
         });
         return command;

@@ -55,8 +55,8 @@ internal static class JobsVerb
         using var ctx = CliContext.Load();
         return await ctx.RunWithDatabaseAsync("Rhythmic.Jobs", invocation, async (log, ct) =>
         {
-            var options = OrchestrationOptions.From(ctx.Settings);
-            await using var node = await SchedulerNode.StartAsync(options, WarehouseLoadRunner.Create(ctx.Settings, ctx.LoggerFactory), ctx.LoggerFactory, ct);
+            var options = OrchestrationOptions.From(ctx.Settings, ctx.DataSource);
+            await using var node = await SchedulerNode.StartAsync(options, WarehouseLoadRunner.Create(ctx.Settings, ctx.DataSource, ctx.LoggerFactory), ctx.LoggerFactory, ct);
             log.LogInformation("Hangfire server {Instance} running (incremental load '{Cron}' UTC); Ctrl-C stops it", node.InstanceId, options.IncrementalCron);
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { }
@@ -66,7 +66,7 @@ internal static class JobsVerb
     private static async Task<int> ListAsync(OutputMode mode, CancellationToken ct)
     {
         using var ctx = CliContext.Load();
-        var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString, readOnly: true);
+        var control = new JobsControl(ctx.DataSource, readOnly: true);
         var table = new TableOutput("job", "schedule", "next run (UTC)", "last run (UTC)", "status", "rows", "error");
         foreach (var j in await control.ListAsync(ct))
             table.Row(j.Job, j.Schedule, j.NextRunAt, j.LastRun is null ? TableOutput.Shown(null, "never") : j.LastRun.StartedAt,
@@ -80,7 +80,7 @@ internal static class JobsVerb
         using var ctx = CliContext.Load();
         var ct = CliContext.ShutdownToken(invocation);
         var hours = hourTexts.Select(ReconcileVerb.ParseHour).ToList();
-        var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString);
+        var control = new JobsControl(ctx.DataSource);
         var id = await control.TriggerAsync(job, hours, ct);
         Console.WriteLine($"Queued {job} as Hangfire job {id}.");
         if (!wait) return 0;
@@ -102,7 +102,7 @@ internal static class JobsVerb
         using var ctx = CliContext.Load();
         if (job is not null && !JobNames.IsKnown(job))
             throw new RhythmicException($"Unknown job '{job}' (jobs: {string.Join(", ", JobNames.All)}).");
-        var control = new JobsControl(ctx.Settings.Postgres.EffectiveConnectionString, readOnly: true);
+        var control = new JobsControl(ctx.DataSource, readOnly: true);
         var table = new TableOutput("run", "job", "hangfire job", "trigger", "try", "server", "started (UTC)", "ended (UTC)", "status", "rows", "hours", "detail / error");
         foreach (var r in await control.HistoryAsync(job, failed, limit, ct))
             table.Row(r.RunId, r.Job, r.JobId, r.Trigger, r.Attempt, r.InstanceId, r.StartedAt,

@@ -64,11 +64,11 @@ internal static class LakeVerb
             return Print(LakeVerifier.Verify(storage, ct), json, forgotten: null);
         }
 
-        var startedPg = await PlatformDatabase.PrepareAsync(ctx.Settings, ctx.Logger("Rhythmic.Lake"), ct);
+        var startedPg = await ctx.PrepareDatabaseAsync(ctx.Logger("Rhythmic.Lake"), ct);
         try
         {
             var storage = new LocalLakeStorage(platformRoot);
-            var manifest = new LakeManifest(ctx.Settings.Postgres.EffectiveConnectionString);
+            var manifest = new LakeManifest(ctx.DataSource);
             var report = await LakeVerifier.VerifyAsync(manifest, storage, ct);
             int? forgotten = null;
             if (forgetMissing && report.Missing.Count > 0)

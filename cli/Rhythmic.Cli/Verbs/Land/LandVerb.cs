@@ -22,7 +22,7 @@ internal static class LandVerb
             return await ctx.RunWithDatabaseAsync("Rhythmic.Land", ct, async (_, token) =>
             {
                 // Refused here, as one line, when Lake:Root is not the directory the manifest records.
-                await new LakeManifest(ctx.Settings.Postgres.EffectiveConnectionString)
+                await new LakeManifest(ctx.DataSource)
                     .BindRootAsync(new LocalLakeStorage(ctx.Settings.PathOf(ctx.Settings.Lake.Root)), token);
                 await ctx.RunWorkersAsync(s => s.AddLakeLander(), parse.GetValue(metricsUrl), token);
             });

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using Rhythmic.Core;
 using Rhythmic.Warehouse;
 using Spectre.Console;
 
@@ -29,12 +28,9 @@ internal static class LoadVerb
     private static async Task<int> RunAsync(bool incremental, CancellationToken invocation)
     {
         using var ctx = CliContext.Load();
-        var ct = CliContext.ShutdownToken(invocation);
-        var log = ctx.Logger("Rhythmic.Load");
-        var startedPg = await PlatformDatabase.PrepareAsync(ctx.Settings, log, ct);
-        try
+        return await ctx.RunWithDatabaseAsync("Rhythmic.Load", invocation, async (_, ct) =>
         {
-            var loader = new WarehouseLoader(ctx.Settings, ctx.LoggerFactory.CreateLogger<WarehouseLoader>());
+            var loader = new WarehouseLoader(ctx.Settings, ctx.DataSource, ctx.LoggerFactory.CreateLogger<WarehouseLoader>());
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = await AnsiConsole.Status().StartAsync(incremental ? "Incremental load..." : "Full load...",
                 _ => incremental ? loader.IncrementalLoadAsync(ct) : loader.FullLoadAsync(ct));
@@ -44,10 +40,6 @@ internal static class LoadVerb
                 : $"Loaded [green]{result.Hours.Count}[/] hour(s) ({result.Hours.Min():yyyy-MM-dd HH}:00 .. {result.Hours.Max():yyyy-MM-dd HH}:00 UTC), " +
                   $"[green]{result.Rows:N0}[/] events in {seconds:F1} s ({result.Rows / Math.Max(seconds, 0.001):N0} events/s).");
             return 0;
-        }
-        finally
-        {
-            if (startedPg is not null) await startedPg.StopAsync(CancellationToken.None);
-        }
+        });
     }
 }

@@ -36,12 +36,9 @@ internal static class ReconcileVerb
     {
         var hour = ParseHour(hourText);
         using var ctx = CliContext.Load();
-        var ct = CliContext.ShutdownToken(invocation);
-        var log = ctx.Logger("Rhythmic.Reconcile");
-        var startedPg = await PlatformDatabase.PrepareAsync(ctx.Settings, log, ct);
-        try
+        return await ctx.RunWithDatabaseAsync("Rhythmic.Reconcile", invocation, async (_, ct) =>
         {
-            var result = await new Reconciler(ctx.Settings, ctx.LoggerFactory.CreateLogger<Reconciler>()).ReconcileAsync(hour, ct);
+            var result = await new Reconciler(ctx.DataSource, ctx.LoggerFactory.CreateLogger<Reconciler>()).ReconcileAsync(hour, ct);
             var table = new TableOutput("measure", "minute", "key", "speed", "warehouse", "late events");
             foreach (var d in result.Differences)
                 table.Row(d.Measure, TableOutput.Shown(d.Minute, $"{d.Minute:HH:mm}"), d.Key, d.SpeedValue, d.WarehouseValue, d.LateEvents);
@@ -58,10 +55,6 @@ internal static class ReconcileVerb
             table.Write(mode);
             AnsiConsole.MarkupLine($"[red]{hour:yyyy-MM-dd HH}:00 UTC: {result.Differences.Count} difference(s), recorded in ops.reconcile_difference.[/]");
             return 3;
-        }
-        finally
-        {
-            if (startedPg is not null) await startedPg.StopAsync(CancellationToken.None);
-        }
+        });
     }
 }

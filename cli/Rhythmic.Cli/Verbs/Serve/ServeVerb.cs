@@ -14,7 +14,7 @@ internal static class ServeVerb
         {
             using var ctx = CliContext.Load();
             return await ctx.RunWithDatabaseAsync("Rhythmic.Serve", invocation,
-                (_, ct) => HostingAbstractionsHostExtensions.RunAsync(ServingHost.Build(ctx.Settings), ct));
+                (_, ct) => HostingAbstractionsHostExtensions.RunAsync(ServingHost.Build(ctx.Settings, dataSource: ctx.DataSource), ct));
         });
         return command;
     }

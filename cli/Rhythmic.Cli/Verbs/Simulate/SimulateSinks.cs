@@ -31,8 +31,9 @@ internal static class SimulateSinks
             if (continuous || to is null) throw new RhythmicException("--lake backfills history: give a --to (or leave it for now) and no --continuous; live events reach the lake through Kafka and 'rhythmic land'.");
             var dir = parse.GetValue(Lake);
             // Only the platform's lake (no DIR, or DIR is Lake:Root) needs the platform's database.
-            if (LakeSink.TargetsPlatformLake(ctx.Settings, dir)) await PlatformDatabase.PrepareAsync(ctx.Settings, ctx.Logger("Rhythmic.Simulate"), ct);
-            return await LakeSink.CreateAsync(ctx.Settings, dir, to, ct);
+            if (!LakeSink.TargetsPlatformLake(ctx.Settings, dir)) return await LakeSink.CreateAsync(ctx.Settings, null, dir, to, ct);
+            await ctx.PrepareDatabaseAsync(ctx.Logger("Rhythmic.Simulate"), ct);
+            return await LakeSink.CreateAsync(ctx.Settings, ctx.DataSource, dir, to, ct);
         }
         if (!string.IsNullOrWhiteSpace(outDir)) return new JsonLinesSink(ctx.Settings.PathOf(outDir));
         var bootstrap = await KafkaClients.PlatformBootstrapAsync(ctx.Settings);
@@ -48,7 +49,7 @@ internal static class SimulateSinks
     /// </summary>
     private static ProducerHoldBack? HoldBack(CliContext ctx, string bootstrap, ILogger logger, CancellationToken ct)
         => ctx.Settings.Kafka.IsEmbedded
-            ? new ProducerHoldBack(ctx.Settings.Kafka.EmbeddedRetentionBytes, new PostgresConsumerLagProbe(ctx.Settings, bootstrap), logger, ct)
+            ? new ProducerHoldBack(ctx.Settings.Kafka.EmbeddedRetentionBytes, new PostgresConsumerLagProbe(ctx.Settings, ctx.DataSource, bootstrap), logger, ct)
             : null;
 
     public static string Describe(IEventSink sink) => sink switch

@@ -18,8 +18,8 @@ internal static class UpVerb
             return await ctx.RunWithDatabaseAsync("Rhythmic.Up", invocation, async (log, ct) =>
             {
                 using var kafka = ctx.Settings.Kafka.IsEmbedded ? EmbeddedKafka.Start(ctx.Settings, log) : null;
-                if (kafka is not null) await kafka.ForgetStoredOffsetsAsync(log, ct);
-                var app = ServingHost.Build(ctx.Settings, UpComposition.AddLayers);
+                if (kafka is not null) await kafka.ForgetStoredOffsetsAsync(ctx.DataSource, log, ct);
+                var app = ServingHost.Build(ctx.Settings, UpComposition.AddLayers, ctx.DataSource);
                 log.LogInformation("Rhythmic is up: API at {Urls}", ctx.Settings.Serving.Urls);
                 await HostingAbstractionsHostExtensions.RunAsync(app, ct);
             });
