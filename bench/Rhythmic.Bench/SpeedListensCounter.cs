@@ -32,9 +32,9 @@ internal sealed class SpeedListensCounter
     /// </summary>
     public void Merge(SpeedListensCounter other)
     {
-        var levels = other._levels.MapTo(_levels);
-        var genders = other._genders.MapTo(_genders);
-        var states = other._states.MapTo(_states);
+        var levels = Map(other._levels, _levels);
+        var genders = Map(other._genders, _genders);
+        var states = Map(other._states, _states);
         _listens.EnsureCapacity(_listens.Count + other._listens.Count);
         foreach (var (k, n) in other._listens)
             CollectionsMarshal.GetValueRefOrAddDefault(_listens, new IdKey(k.Minute, levels[(int)k.A], IdKey.Pack(genders[(int)(k.B >> 32)], states[(int)k.B])), out _) += n;
@@ -48,6 +48,17 @@ internal sealed class SpeedListensCounter
         var i = 0;
         foreach (var (k, n) in _listens) rows[i++] = new(new ListenKey(k.Minute, _levels[(int)k.A], _genders[(int)(k.B >> 32)], _states[(int)k.B]), n);
         return rows;
+    }
+
+    /// <summary>
+    /// For each value numbered in <paramref name="from"/> (by id), its id in <paramref name="to"/>, numbering it there if
+    /// new: translates counts keyed on one table's ids into the other's with one look-up per distinct value.
+    /// </summary>
+    private static int[] Map(Utf8Ids from, Utf8Ids to)
+    {
+        var map = new int[from.Count];
+        for (var id = 0; id < from.Count; id++) map[id] = to.Id(from[id]);
+        return map;
     }
 
     private void Add(long minute, int level, int gender, int state)
