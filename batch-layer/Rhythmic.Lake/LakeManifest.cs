@@ -10,6 +10,12 @@ namespace Rhythmic.Lake;
 public sealed record LakeFile(long FileId, string Topic, int KafkaPartition, long FirstOffset, long LastOffset, DateTimeOffset Hour,
     string Path, long RowCount, long Bytes, string Source, DateTimeOffset CommittedAt);
 
+/// <summary>
+/// One hour of the lake as the manifest records it: its files and events, a digest of its files (it changes when a file
+/// of the hour is added), and whether it is complete (every partition's watermark has passed its end).
+/// </summary>
+public sealed record ManifestHour(DateTime Hour, int Files, long Events, string Digest, bool IsComplete);
+
 /// <summary>A file about to be committed.</summary>
 internal sealed record NewLakeFile(string Topic, int KafkaPartition, long FirstOffset, long LastOffset, long HourMs, string Path, long RowCount, long Bytes, string Source);
 
@@ -45,7 +51,8 @@ public sealed class LakeManifest(NpgsqlDataSource dataSource)
         "rhythmic_lake_manifest_commits_total", "Manifest transactions committed (files, offsets, watermarks and dead letters of a checkpoint together).");
     private static readonly string OffsetsOfGroup = SqlResources.Read(Sql, "lake/offsets_of_group.sql");
     private static readonly string PathsOfPartition = SqlResources.Read(Sql, "lake/paths_of_partition.sql");
-    private static readonly string FilesOfHour = SqlResources.Read(Sql, "lake/files_of_hour.sql");
+    private static readonly string FilesOfHours = SqlResources.Read(Sql, "lake/files_of_hours.sql");
+    private static readonly string Hours = SqlResources.Read(Sql, "lake/hours.sql");
     private static readonly string CompleteUntil = SqlResources.Read(Sql, "lake/complete_until.sql");
 
     /// <summary>The data source the manifest is read and written through (the process's one).</summary>
@@ -73,17 +80,45 @@ public sealed class LakeManifest(NpgsqlDataSource dataSource)
         return result;
     }
 
-    /// <summary>The committed files of <paramref name="topic"/> whose events fall in <paramref name="hour"/>.</summary>
+    /// <summary>The committed files of <paramref name="topic"/> whose events fall in <paramref name="hour"/>, oldest first.</summary>
     public async Task<IReadOnlyList<LakeFile>> FilesAsync(string topic, DateTimeOffset hour, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(FilesOfHour, conn) { Parameters = { new() { Value = topic }, new() { Value = hour.ToUniversalTime() } } };
+        return await FilesAsync(conn, null, [hour.UtcDateTime], topic, ct);
+    }
+
+    /// <summary>
+    /// The committed files of <paramref name="hours"/> (UTC), of <paramref name="topic"/> or of every topic (null), by
+    /// hour, topic and commit, read on the caller's connection so that a reader sees them in its own transaction.
+    /// </summary>
+    public static async Task<IReadOnlyList<LakeFile>> FilesAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyCollection<DateTime> hours,
+        string? topic, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(FilesOfHours, conn, tx)
+        {
+            CommandTimeout = 0,
+            Parameters = { new() { Value = hours.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz }, new() { Value = (object?)topic ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text } },
+        };
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var result = new List<LakeFile>();
         while (await r.ReadAsync(ct))
             result.Add(new LakeFile(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4), r.GetFieldValue<DateTimeOffset>(5),
                 r.GetString(6), r.GetInt64(7), r.GetInt64(8), r.GetString(9), r.GetFieldValue<DateTimeOffset>(10)));
         return result;
+    }
+
+    /// <summary>
+    /// Every hour the manifest records files of, oldest first, with its digest and whether it is complete (the rule of
+    /// <see cref="CompleteUntilAsync"/> over every topic), read on the caller's connection and transaction.
+    /// </summary>
+    public static async Task<IReadOnlyList<ManifestHour>> HoursAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(Hours, conn, tx) { CommandTimeout = 0 };
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var hours = new List<ManifestHour>();
+        while (await r.ReadAsync(ct))
+            hours.Add(new ManifestHour(r.GetFieldValue<DateTime>(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), r.GetBoolean(4)));
+        return hours;
     }
 
     /// <summary>The end of <paramref name="topic"/>'s last complete hour (every partition's watermark is past it), or null.</summary>

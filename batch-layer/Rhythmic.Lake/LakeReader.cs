@@ -1,48 +1,55 @@
-using Npgsql;
-using Rhythmic.Core.Configuration;
 using Rhythmic.Lake.Storage;
 using Rhythmic.Parquet;
 
 namespace Rhythmic.Lake;
 
 /// <summary>
-/// The warehouse's way into the lake: which files of a topic and hour are committed (from the manifest, never from
-/// listing folders, so half-written or uncommitted files are never read), and their rows as columns.
+/// The way into the lake's rows: the committed files (from the manifest, never from listing folders, so half-written or
+/// uncommitted files are never read), read as columns, row group by row group. A committed file that is missing, does
+/// not parse or holds another number of rows than the manifest records throws a <see cref="LakeFileException"/> naming it.
 /// </summary>
 public sealed class LakeReader(ILakeStorage storage, LakeManifest manifest)
 {
-    /// <summary>The platform's lake and manifest (read through <paramref name="dataSource"/>).</summary>
-    public static LakeReader Create(RhythmicSettings settings, NpgsqlDataSource dataSource)
-        => new(new LocalLakeStorage(settings.PathOf(settings.Lake.Root)), new LakeManifest(dataSource));
-
-    public ILakeStorage Storage => storage;
-    public LakeManifest Manifest => manifest;
-
-    /// <summary>The committed files of <paramref name="topic"/> whose events fall in <paramref name="hour"/> (an hour start, UTC).</summary>
-    public Task<IReadOnlyList<LakeFile>> FilesAsync(string topic, DateTimeOffset hour, CancellationToken ct = default) => manifest.FilesAsync(topic, hour, ct);
-
-    /// <summary>The end of the topic's last complete hour (every partition's watermark is past it), or null.</summary>
-    public Task<DateTimeOffset?> CompleteUntilAsync(string topic, CancellationToken ct = default) => manifest.CompleteUntilAsync(topic, ct);
-
     /// <summary>Opens one lake file (the caller disposes the reader).</summary>
     public ParquetReader Open(string path) => new(storage.OpenRead(path), leaveOpen: false, name: path);
 
-    /// <summary>The named columns (all when null) of every row group of <paramref name="file"/>, one array per row group.</summary>
-    public IEnumerable<ColumnBuffer[]> ReadColumns(LakeFile file, IReadOnlyList<string>? columns = null)
+    /// <summary>
+    /// Reads <paramref name="file"/> one row group at a time and yields each group's row count, with column i of the group in
+    /// <paramref name="read"/>[i]: the column named <paramref name="columns"/>[i], or null where that name is null or the file
+    /// lacks the column. Each column is decoded into <paramref name="pool"/>[i] (a buffer the caller keeps across groups and
+    /// files, grown as needed), so a group's columns are valid until the next group is read.
+    /// </summary>
+    public IEnumerable<int> ReadRowGroups(LakeFile file, IReadOnlyList<string?> columns, ColumnBuffer?[] read, ColumnBuffer?[] pool, CancellationToken ct = default)
     {
-        using var reader = Open(file.Path);
-        for (var g = 0; g < reader.RowGroupCount; g++) yield return reader.ReadRowGroup(g, columns);
+        var (path, root) = (file.Path, storage.Location);
+        using var reader = LakeFileException.Guard(path, root, () => Open(path));
+        if (reader.RowCount != file.RowCount)
+            throw LakeFileException.Unreadable(path, root, $"it holds {reader.RowCount} rows, the manifest records {file.RowCount}");
+        var index = columns.Select(c => c is null ? -1 : reader.Schema.IndexOf(c)).ToArray();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var group = g;
+            yield return LakeFileException.Guard(path, root, () =>
+            {
+                for (var c = 0; c < index.Length; c++)
+                    read[c] = index[c] < 0 ? null : pool[c] = reader.ReadColumn(group, index[c], pool[c]);
+                return (int)reader.GetRowGroup(group).RowCount;
+            });
+        }
     }
 
-    /// <summary>Every committed row group of a topic and hour, with the file it came from.</summary>
-    public async IAsyncEnumerable<(LakeFile File, ColumnBuffer[] Columns)> ReadHourAsync(string topic, DateTimeOffset hour, IReadOnlyList<string>? columns = null,
+    /// <summary>
+    /// Every committed row group of a topic and hour with the file it came from: the named columns (null where a file
+    /// lacks one) and the group's row count, valid until the next group is read.
+    /// </summary>
+    public async IAsyncEnumerable<(LakeFile File, ColumnBuffer?[] Columns, int Rows)> ReadHourAsync(string topic, DateTimeOffset hour, IReadOnlyList<string> columns,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        foreach (var file in await FilesAsync(topic, hour, ct))
-            foreach (var group in ReadColumns(file, columns))
-            {
-                ct.ThrowIfCancellationRequested();
-                yield return (file, group);
-            }
+        var read = new ColumnBuffer?[columns.Count];
+        var pool = new ColumnBuffer?[columns.Count];
+        foreach (var file in await manifest.FilesAsync(topic, hour, ct))
+            foreach (var rows in ReadRowGroups(file, columns, read, pool, ct))
+                yield return (file, read, rows);
     }
 }

@@ -3,20 +3,22 @@ using System.Runtime.InteropServices;
 using Npgsql;
 using Rhythmic.Core.Events;
 using Rhythmic.Parquet;
+using Rhythmic.Warehouse.UserAgents;
 using static Rhythmic.Warehouse.EventColumns;
 
 namespace Rhythmic.Warehouse;
 
 /// <summary>
 /// The first of a load's two passes over the replaced hours' events, on two threads ("lanes": page views, and the
-/// other topics): each numbers the distinct songs and places it meets, remembers every row's numbers for the second
-/// pass, and collects the level runs of each user and hour. <see cref="WriteAsync"/> then stages these few rows (the
-/// lanes' numbers made one by an offset per lane), runs the dimension models, and reads back the keys the facts need.
+/// other topics): each numbers the distinct songs, places and user agents it meets, remembers every row's numbers for
+/// the second pass, and collects the level runs of each user and hour. <see cref="WriteAsync"/> then stages these few
+/// rows (the lanes' numbers made one by an offset per lane), runs the dimension models, and reads back the keys the
+/// facts need.
 /// </summary>
 internal sealed class DimensionPass
 {
     /// <summary>The columns the first pass reads.</summary>
-    public static readonly bool[] Wanted = Of(Ts, Level, City, Zip, State, Lon, Lat, UserId, FirstName, LastName, Gender, Registration, Artist, Song, Duration);
+    public static readonly bool[] Wanted = Of(Ts, Level, City, Zip, State, UserAgent, Lon, Lat, UserId, FirstName, LastName, Gender, Registration, Artist, Song, Duration);
 
     private const string VersionCopyCommand =
         "copy dw.stg_user_version_new (user_id, level, valid_from, valid_to, first_name, last_name, gender, registration) from stdin (format binary)";
@@ -25,9 +27,13 @@ internal sealed class DimensionPass
         "copy dw.user_level_run (hour, user_id, first_ts, last_ts, level, first_name, last_name, gender, registration) from stdin (format binary)";
 
     private readonly DimensionLane[] _lanes;
+    private readonly ILoadProfiler? _profile;
 
-    public DimensionPass(HourSet hours)
-        => _lanes = [new DimensionLane(hours, [Topics.PageView]), new DimensionLane(hours, Topics.All.Where(t => t != Topics.PageView).ToArray())];
+    public DimensionPass(HourSet hours, ILoadProfiler? profile)
+    {
+        _profile = profile;
+        _lanes = [new DimensionLane(hours, [Topics.PageView]), new DimensionLane(hours, Topics.All.Where(t => t != Topics.PageView).ToArray())];
+    }
 
     /// <summary>Events of the replaced hours read.</summary>
     public long Rows => _lanes.Sum(l => l.Rows);
@@ -57,24 +63,27 @@ internal sealed class DimensionPass
     }
 
     /// <summary>
-    /// Stages the level runs, songs and places, runs the dimension models (dim_date and partitions, dim_song,
-    /// dim_location, user_level_run, dim_user, moving other hours' facts to changed user rows) after deleting the
-    /// replaced hours' facts, and returns the keys the facts take.
+    /// Stages the level runs, songs, places and user agents, runs the dimension models (dim_date and partitions,
+    /// dim_song, dim_location, dim_user_agent, user_level_run, dim_user, moving other hours' facts to changed user rows)
+    /// after deleting the replaced hours' facts, and returns the keys the facts take.
     /// </summary>
     public async Task<DimensionKeys> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         var songs = new List<(string Artist, string Title, double Duration)>();
         var places = new List<(string City, string State, string Zip, double Lat, double Lon)>();
+        var agents = new List<string>();
         foreach (var lane in _lanes)
         {
             lane.SongOffset = songs.Count;
             lane.PlaceOffset = places.Count;
+            lane.AgentOffset = agents.Count;
             songs.AddRange(lane.Songs);
             places.AddRange(lane.Places);
+            agents.AddRange(lane.Agents);
         }
         var runs = LevelRunBuilder.Build(_lanes.Select(l => l.Runs).ToList(), ct);
-        LoadProfile.Add("1b level runs build", start);
+        _profile.Add("1b level runs build", start);
 
         start = Stopwatch.GetTimestamp();
         var users = runs.Select(r => r.UserId).Distinct().ToList();
@@ -88,9 +97,10 @@ internal sealed class DimensionPass
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/places.sql"), ct,
             Enumerable.Range(1, places.Count).ToArray(), places.Select(k => k.City).ToArray(), places.Select(k => k.State).ToArray(),
             places.Select(k => k.Zip).ToArray(), places.Select(k => k.Lat).ToArray(), places.Select(k => k.Lon).ToArray());
+        await UserAgentDimension.StageAsync(conn, tx, agents, ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("stage/analyze.sql"), ct);
-        LoadProfile.Add("1c stage users, songs, places", start);
-        foreach (var model in new[] { "010_prepare", "020_dim_song", "030_dim_location", "040_user_level_run" })
+        _profile.Add("1c stage users, songs, places", start);
+        foreach (var model in new[] { "010_prepare", "020_dim_song", "030_dim_location", "035_dim_user_agent", "040_user_level_run" })
             await RunModelAsync(conn, tx, model, ct);
 
         // dim_user's rows of the touched users, from their other runs and the new ones; the new runs join the others.
@@ -112,23 +122,24 @@ internal sealed class DimensionPass
             }
         }, ct);
         await CopyPipeline.RunAsync(conn, VersionCopyCommand, sink => versions.Encode(sink.Rows), ct);
-        LoadProfile.Add("1e user runs and rows", start);
+        _profile.Add("1e user runs and rows", start);
         foreach (var model in new[] { "045_delete_hours", "050_dim_user", "055_fact_user_remap" })
             await RunModelAsync(conn, tx, model, ct);
 
         start = Stopwatch.GetTimestamp();
         var keys = new DimensionKeys(await RefKeysAsync(conn, tx, "select song_ref, song_key from dw.stg_song", songs.Count, ct),
             await RefKeysAsync(conn, tx, "select place_ref, location_key from dw.stg_place", places.Count, ct),
+            await RefKeysAsync(conn, tx, "select user_agent_ref, user_agent_key from dw.stg_user_agent", agents.Count, ct),
             await UserVersions.ReadAsync(conn, tx, ct));
-        LoadProfile.Add("1d read keys", start);
+        _profile.Add("1d read keys", start);
         return keys;
     }
 
-    private static async Task RunModelAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string model, CancellationToken ct)
+    private async Task RunModelAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string model, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read($"load/{model}.sql"), ct);
-        LoadProfile.Add($"warehouse/load/{model}.sql", start);
+        _profile.Add($"warehouse/load/{model}.sql", start);
     }
 
     private static async Task<long[]> RefKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, int count, CancellationToken ct)
@@ -142,8 +153,9 @@ internal sealed class DimensionPass
 }
 
 /// <summary>
-/// One thread of the dimension pass, over some topics: numbers each distinct song and place (by their bytes, so only a
-/// new one becomes strings), remembers every row's numbers, and collects the level runs (<see cref="LevelRunBuilder"/>).
+/// One thread of the dimension pass, over some topics: numbers each distinct song, place and user agent (by their bytes,
+/// so only a new one becomes strings), remembers every row's numbers, and collects the level runs
+/// (<see cref="LevelRunBuilder"/>).
 /// Its numbers start at 1; the pass adds the lane's offset when it merges the lanes.
 /// </summary>
 internal sealed class DimensionLane(HourSet hours, string[] topics)
@@ -151,6 +163,7 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
     private readonly HourSet _hours = hours.Clone();
     private readonly RefNumbers _songRefs = new();
     private readonly RefNumbers _placeRefs = new();
+    private readonly RefNumbers _agentRefs = new();
     private readonly Dictionary<long, UserStrings> _users = [];
     private readonly LevelStrings _levels = new();
     private readonly StringCache _strings = new();
@@ -158,18 +171,21 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
     public string[] Topics => topics;
     public List<(string Artist, string Title, double Duration)> Songs { get; } = [];
     public List<(string City, string State, string Zip, double Lat, double Lon)> Places { get; } = [];
+    public List<string> Agents { get; } = [];
     public LevelRunBuilder Runs { get; } = new();
 
-    /// <summary>Added to this lane's song and place numbers (0: none stays 0) to make them the load's.</summary>
+    /// <summary>Added to this lane's song, place and user agent numbers (0: none stays 0) to make them the load's.</summary>
     public int SongOffset { get; set; }
     public int PlaceOffset { get; set; }
+    public int AgentOffset { get; set; }
 
     /// <summary>The next row the fact pass takes numbers for.</summary>
     public int Cursor { get; set; }
 
-    /// <summary>Each row's song number (0: none) and place number, in the order the rows were read.</summary>
+    /// <summary>Each row's song number (0: none), place number and user agent number (0: none), in the order read.</summary>
     public IntList SongRefs { get; } = new();
     public IntList PlaceRefs { get; } = new();
+    public IntList AgentRefs { get; } = new();
 
     /// <summary>Rows of the replaced hours read.</summary>
     public long Rows { get; private set; }
@@ -184,6 +200,7 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
             if (!_hours.Contains(hour)) continue;
             SongRefs.Add(SongRef(c, row));
             PlaceRefs.Add(PlaceRef(block.Topic, c, row));
+            AgentRefs.Add(AgentRef(c, row));
             if (c[UserId] is { } u && !u.IsNull(row) && c[Level] is { } lv && !lv.IsNull(row))
             {
                 var userId = Cells.Long(u, row)!.Value;
@@ -222,6 +239,16 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
         return number;
     }
 
+    /// <summary>The user agent's number: 0 when the event has none (its facts take dim_user_agent's "none" row).</summary>
+    private int AgentRef(ColumnBuffer?[] c, int row)
+    {
+        if (!Cells.Has(c[UserAgent], row)) return 0;
+        var agent = c[UserAgent]!.GetBytes(row);
+        var number = _agentRefs.Begin().Add(agent).Number(out var added);
+        if (added) Agents.Add(_strings.Get(agent));
+        return number;
+    }
+
     /// <summary>A user's name and gender as last read: the same bytes again give the same string without a lookup.</summary>
     private sealed class UserStrings
     {
@@ -248,8 +275,8 @@ internal sealed class DimensionLane(HourSet hours, string[] topics)
     }
 }
 
-/// <summary>The keys of a load's songs and places by their numbers, and its users' dim_user rows.</summary>
-internal sealed record DimensionKeys(long[] SongKeys, long[] LocationKeys, UserVersions Users);
+/// <summary>The keys of a load's songs, places and user agents by their numbers (0, none, is key 0), and its users' dim_user rows.</summary>
+internal sealed record DimensionKeys(long[] SongKeys, long[] LocationKeys, long[] UserAgentKeys, UserVersions Users);
 
 /// <summary>
 /// The dim_user rows of the users a load touches (dw.stg_user), after the dimension models rebuilt them: for each

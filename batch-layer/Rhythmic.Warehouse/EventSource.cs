@@ -1,37 +1,9 @@
 using System.Diagnostics;
 using Rhythmic.Core.Events;
+using Rhythmic.Lake;
 using Rhythmic.Parquet;
 
 namespace Rhythmic.Warehouse;
-
-/// <summary>One event as a test or a non-lake caller hands it to a load: the fields of design.md §2 (absent ones null).</summary>
-internal sealed class StagedEvent
-{
-    public required string Topic { get; init; }
-    public DateTime Ts { get; init; }
-    public long SessionId { get; init; }
-    public required string Level { get; init; }
-    public int ItemInSession { get; init; }
-    public string City { get; init; } = "";
-    public string Zip { get; init; } = "";
-    public string State { get; init; } = "";
-    public string? UserAgent { get; init; }
-    public double Lon { get; init; }
-    public double Lat { get; init; }
-    public long? UserId { get; init; }
-    public string? FirstName { get; init; }
-    public string? LastName { get; init; }
-    public string? Gender { get; init; }
-    public DateTime? Registration { get; init; }
-    public string? Artist { get; init; }
-    public string? Song { get; init; }
-    public double? Duration { get; init; }
-    public string? Auth { get; init; }
-    public string? Page { get; init; }
-    public string? Method { get; init; }
-    public int? Status { get; init; }
-    public bool? Success { get; init; }
-}
 
 /// <summary>
 /// Rows of one topic held columnar: <see cref="EventColumns.Names"/> order, null where the source lacks the column.
@@ -70,101 +42,27 @@ internal static class EventColumns
 }
 
 /// <summary>
-/// The lake's Parquet files of the replaced hours (paths relative to <paramref name="root"/>), read row group by row group
-/// with the project's reader. A file that is missing, does not parse or holds another number of rows than the manifest
-/// records stops the load with a <see cref="Rhythmic.Lake.LakeFileException"/> naming it.
+/// The lake's committed files of the replaced hours, read through the lake's reader row group by row group into buffers
+/// reused from one group to the next. A file that is missing, does not parse or holds another number of rows than the
+/// manifest records stops the load with a <see cref="Rhythmic.Lake.LakeFileException"/> naming it.
 /// </summary>
-internal sealed class LakeFileSource(string root, IReadOnlyList<(string Topic, string Path, long Rows)> files) : IEventSource
+internal sealed class LakeFileSource(LakeReader lake, IReadOnlyList<LakeFile> files, ILoadProfiler? profile) : IEventSource
 {
     public IEnumerable<EventBlock> Read(string topic, bool[] wanted, CancellationToken ct)
     {
+        var columns = EventColumns.Names.Select((n, i) => wanted[i] ? n : null).ToArray();
         var buffers = new ColumnBuffer?[EventColumns.Names.Length];
         var pool = new ColumnBuffer?[EventColumns.Names.Length];
-        foreach (var (t, path, rows) in files.Where(f => f.Topic == topic))
+        foreach (var file in files.Where(f => f.Topic == topic))
         {
-            using var reader = Rhythmic.Lake.LakeFileException.Guard(path, root, () => ParquetReader.Open(Path.Combine(root, path)));
-            if (reader.RowCount != rows)
-                throw Rhythmic.Lake.LakeFileException.Unreadable(path, root, $"it holds {reader.RowCount} rows, the manifest records {rows}");
-            var index = EventColumns.Names.Select(reader.Schema.IndexOf).ToArray();
-            for (var rg = 0; rg < reader.RowGroupCount; rg++)
+            var start = Stopwatch.GetTimestamp();
+            foreach (var count in lake.ReadRowGroups(file, columns, buffers, pool, ct))
             {
-                ct.ThrowIfCancellationRequested();
-                var start = Stopwatch.GetTimestamp();
-                var group = rg;
-                var count = Rhythmic.Lake.LakeFileException.Guard(path, root, () =>
-                {
-                    for (var c = 0; c < buffers.Length; c++)
-                        buffers[c] = !wanted[c] || index[c] < 0 ? null : pool[c] = reader.ReadColumn(group, index[c], pool[c]);
-                    return (int)reader.GetRowGroup(group).RowCount;
-                });
-                LoadProfile.Add("parquet decode", start);
-                yield return new EventBlock(t, buffers, count);
+                profile.Add("parquet decode", start);
+                yield return new EventBlock(topic, buffers, count);
+                start = Stopwatch.GetTimestamp();
             }
         }
-    }
-}
-
-/// <summary>Events held in memory (tests, and callers that hold events rather than lake files), as one block per topic.</summary>
-internal sealed class StagedEventSource(IReadOnlyList<StagedEvent> events) : IEventSource
-{
-    private static readonly ParquetType[] Types =
-    [
-        ParquetType.TimestampMicros, ParquetType.Int64, ParquetType.String, ParquetType.Int32, ParquetType.String, ParquetType.String,
-        ParquetType.String, ParquetType.String, ParquetType.Double, ParquetType.Double, ParquetType.Int64, ParquetType.String,
-        ParquetType.String, ParquetType.String, ParquetType.TimestampMicros, ParquetType.String, ParquetType.String, ParquetType.Double,
-        ParquetType.String, ParquetType.String, ParquetType.String, ParquetType.Int32, ParquetType.Boolean,
-    ];
-
-    /// <summary>Called with the number of events read so far (of every topic, in the second pass), to stop a load mid-hour in tests.</summary>
-    public Action<long>? AfterRow { get; init; }
-
-    private long _read;
-
-    public IEnumerable<EventBlock> Read(string topic, bool[] wanted, CancellationToken ct)
-    {
-        var rows = events.Where(e => e.Topic == topic).ToList();
-        if (rows.Count == 0) yield break;
-        var c = EventColumns.Names.Select((n, i) => new ColumnBuffer(new ParquetColumn(n, Types[i], Optional: true), rows.Count)).ToArray();
-        foreach (var e in rows)
-        {
-            c[0].AppendInt64(CopyRowEncoder.UnixMicros(e.Ts));
-            c[1].AppendInt64(e.SessionId);
-            c[2].AppendString(e.Level);
-            c[3].AppendInt32(e.ItemInSession);
-            c[4].AppendString(e.City);
-            c[5].AppendString(e.Zip);
-            c[6].AppendString(e.State);
-            c[7].AppendString(e.UserAgent);
-            c[8].AppendDouble(e.Lon);
-            c[9].AppendDouble(e.Lat);
-            Append(c[10], e.UserId);
-            c[11].AppendString(e.FirstName);
-            c[12].AppendString(e.LastName);
-            c[13].AppendString(e.Gender);
-            Append(c[14], e.Registration is { } r ? CopyRowEncoder.UnixMicros(r) : null);
-            c[15].AppendString(e.Artist);
-            c[16].AppendString(e.Song);
-            if (e.Duration is { } d) c[17].AppendDouble(d); else c[17].AppendNull();
-            c[18].AppendString(e.Auth);
-            c[19].AppendString(e.Page);
-            c[20].AppendString(e.Method);
-            if (e.Status is { } s) c[21].AppendInt32(s); else c[21].AppendNull();
-            if (e.Success is { } ok) c[22].AppendBoolean(ok); else c[22].AppendNull();
-        }
-        ct.ThrowIfCancellationRequested();
-        yield return new EventBlock(topic, c, rows.Count);
-    }
-
-    /// <summary>Counts a row of the second pass, for <see cref="AfterRow"/>.</summary>
-    public void Counted()
-    {
-        _read++;
-        AfterRow?.Invoke(_read);
-    }
-
-    private static void Append(ColumnBuffer b, long? value)
-    {
-        if (value is { } v) b.AppendInt64(v); else b.AppendNull();
     }
 }
 

@@ -9,21 +9,25 @@ namespace Rhythmic.Warehouse;
 
 /// <summary>
 /// The second pass over the replaced hours' events: each event becomes its fact row, keyed here (date and time keys,
-/// the song, place and user row the dimension pass resolved) and written by binary COPY straight into its fact table,
+/// the song, place, user agent and user row the dimension pass resolved) and written by binary COPY straight into its fact table,
 /// one COPY per topic, while a thread of its own encodes the rows. The same pass counts the hours' minute and day
 /// aggregates and each session's part (<see cref="BatchAggregates"/>). Rules, as the facts' grain in
 /// core/Rhythmic.Core/Migrations/0301_dw_facts.sql states them: a listen without a full song has no fact; a page view
-/// without one has song_key 0; a user without a dim_user row at the event's instant is user_key 0.
+/// without one has song_key 0; a user without a dim_user row at the event's instant is user_key 0; an event without a
+/// user agent has user_agent_key 0 (0313_dw_user_agent.sql).
 /// </summary>
-internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys keys, Action? counted)
+internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys keys, ILoadProfiler? profile)
 {
     private static readonly (string Topic, string Command)[] Copies =
     [
-        (Topics.Listen, "copy dw.fact_listen (date_key, time_key, user_key, song_key, location_key, session_id, item_in_session, level, duration, user_agent, ts) from stdin (format binary)"),
-        (Topics.PageView, "copy dw.fact_page_view (date_key, time_key, user_key, song_key, location_key, session_id, item_in_session, level, page, auth, method, status, user_agent, ts) from stdin (format binary)"),
-        (Topics.Auth, "copy dw.fact_auth (date_key, time_key, user_key, location_key, session_id, item_in_session, level, is_success, user_agent, ts) from stdin (format binary)"),
+        (Topics.Listen, "copy dw.fact_listen (date_key, time_key, user_key, song_key, location_key, session_id, item_in_session, level, duration, user_agent_key, ts) from stdin (format binary)"),
+        (Topics.PageView, "copy dw.fact_page_view (date_key, time_key, user_key, song_key, location_key, session_id, item_in_session, level, page, auth, method, status, user_agent_key, ts) from stdin (format binary)"),
+        (Topics.Auth, "copy dw.fact_auth (date_key, time_key, user_key, location_key, session_id, item_in_session, level, is_success, user_agent_key, ts) from stdin (format binary)"),
         (Topics.StatusChange, "copy dw.fact_level_change (date_key, time_key, user_key, location_key, session_id, item_in_session, from_level, to_level, ts) from stdin (format binary)"),
     ];
+
+    /// <summary>The columns the second pass reads: all but the user agent, which the dimension pass numbered.</summary>
+    private static readonly bool[] Wanted = EventColumns.All().Select((_, column) => column != UserAgent).ToArray();
 
     private long _rows;
     private long _hour = long.MinValue, _dateKey, _day;
@@ -42,10 +46,10 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
             var start = Stopwatch.GetTimestamp();
             await CopyPipeline.RunAsync(conn, command, sink =>
             {
-                foreach (var block in source.Read(topic, EventColumns.All(), sink.Token))
+                foreach (var block in source.Read(topic, Wanted, sink.Token))
                     Encode(block, sink);
             }, ct);
-            LoadProfile.Add($"2 facts {topic} (encode + copy)", start);
+            profile.Add($"2 facts {topic} (encode + copy)", start);
         }
         if (_rows != dims.Rows)
             throw new InvalidOperationException($"The fact pass read {_rows} events where the dimension pass read {dims.Rows}.");
@@ -66,11 +70,13 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
             var songRef = lane.SongRefs[lane.Cursor];
             if (songRef != 0) songRef += lane.SongOffset;
             var placeRef = lane.PlaceRefs[lane.Cursor] + lane.PlaceOffset;
+            var agentRef = lane.AgentRefs[lane.Cursor];
+            if (agentRef != 0) agentRef += lane.AgentOffset;
             lane.Cursor++;
             _rows++;
-            counted?.Invoke();
             var timeKey = (ts - _day * 86_400_000_000) / 1_000_000;
             var locationKey = keys.LocationKeys[placeRef];
+            var agentKey = keys.UserAgentKeys[agentRef];
             UserVersions.Entry? user = null;
             var userKey = Cells.Long(c[UserId], row) is { } userId ? keys.Users.KeyAt(userId, ts, out user) : 0;
             var minute = ts - (ts - _day * 86_400_000_000) % 60_000_000;
@@ -82,7 +88,7 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
                     Keys(r, 11, timeKey, userKey, songKey, locationKey);
                     Common(r, c, row);
                     Double(r, c[Duration], row);
-                    Text(r, c[UserAgent], row);
+                    r.Int64(agentKey);
                     r.TimestampMicros(ts);
                     a.Listen(minute, _dateKey, _day, songKey);
                     break;
@@ -94,7 +100,7 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
                     Text(r, c[Auth], row);
                     Text(r, c[Method], row);
                     Int(r, c[Status], row);
-                    Text(r, c[UserAgent], row);
+                    r.Int64(agentKey);
                     r.TimestampMicros(ts);
                     a.PageView(minute, _dateKey, _day, timeKey, ts, c, row, locationKey, userKey, user);
                     break;
@@ -103,7 +109,7 @@ internal sealed class FactPass(HourSet hours, DimensionPass dims, DimensionKeys 
                     Common(r, c, row);
                     var success = c[Success] is { } s && !s.IsNull(row) && s.GetBoolean(row);
                     r.Boolean(success);
-                    Text(r, c[UserAgent], row);
+                    r.Int64(agentKey);
                     r.TimestampMicros(ts);
                     a.Auth(minute, _dateKey, success);
                     break;

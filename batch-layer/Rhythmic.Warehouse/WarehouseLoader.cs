@@ -25,6 +25,10 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
         "Lake files a load found recorded in the manifest but missing or unreadable (the load stopped).");
 
     private readonly string _lakeRoot = LakeRootBinding.Normalize(settings.PathOf(settings.Lake.Root));
+    private readonly LakeManifest _manifest = new(dataSource);
+
+    /// <summary>Where the loads report each step's time (the benchmark's); none by default.</summary>
+    public ILoadProfiler? Profiler { get; init; }
 
     /// <summary>
     /// Rebuilds the warehouse from every complete hour of the lake, in one transaction and one batch; once committed,
@@ -38,13 +42,13 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
         await using var tx = await conn.BeginTransactionAsync(ct);
         await HourReplacer.LockAsync(conn, tx, ct);
         await WarehouseSql.ExecAsync(conn, tx, WarehouseSql.Read("full/truncate.sql"), ct);
-        var hours = (await ManifestQueries.HoursAsync(conn, tx, ct)).Where(h => h.IsComplete).ToList();
+        var hours = (await LakeHours.ReadAsync(conn, tx, ct)).Where(h => h.Manifest.IsComplete).ToList();
         var rebuild = await DropIndexesAsync(conn, tx, ct);
         // One batch: the dimensions, sessions and day aggregates are each built once over the whole lake.
         var rows = hours.Count == 0 ? 0 : await ReplaceAsync(conn, tx, hours, "full", ct);
         var start = Stopwatch.GetTimestamp();
         foreach (var sql in rebuild) await WarehouseSql.ExecAsync(conn, tx, sql, ct);
-        LoadProfile.Add("5 indexes of the tables written whole", start);
+        Profiler.Add("5 indexes of the tables written whole", start);
         await tx.CommitAsync(ct);
         start = Stopwatch.GetTimestamp();
         // The load is committed: a failed or cancelled ANALYZE must not make a scheduler retry it. Autovacuum analyzes later.
@@ -53,7 +57,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
         {
             logger.LogWarning(e, "Full load committed; analyzing its tables failed, autovacuum will analyze them instead");
         }
-        LoadProfile.Add("6 analyze (committed)", start);
+        Profiler.Add("6 analyze (committed)", start);
         return Done("full", hours, rows, clock);
     }
 
@@ -102,8 +106,8 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
         await BindLakeAsync(ct);
         await using var conn = await OpenAsync(ct);
         var start = Stopwatch.GetTimestamp();
-        var pending = (await ManifestQueries.HoursAsync(conn, null, ct)).Where(h => h.NeedsLoad).Take(settings.Warehouse.MaxHoursPerRun).ToList();
-        LoadProfile.Add("i manifest: hours to load (and the load lock)", start);
+        var pending = (await LakeHours.ReadAsync(conn, null, ct)).Where(h => h.NeedsLoad).Take(settings.Warehouse.MaxHoursPerRun).ToList();
+        Profiler.Add("i manifest: hours to load (and the load lock)", start);
         var rows = 0L;
         var loaded = new List<LakeHour>();
         foreach (var day in ByDay(pending))
@@ -112,14 +116,14 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
             start = Stopwatch.GetTimestamp();
             await HourReplacer.LockAsync(conn, tx, ct);
             // Read again under the lock: another loader may have loaded these hours meanwhile, or more files arrived.
-            var current = (await ManifestQueries.HoursAsync(conn, tx, ct)).Where(h => h.NeedsLoad).ToDictionary(h => h.Hour);
-            LoadProfile.Add("i manifest: hours to load (and the load lock)", start);
+            var current = (await LakeHours.ReadAsync(conn, tx, ct)).Where(h => h.NeedsLoad).ToDictionary(h => h.Hour);
+            Profiler.Add("i manifest: hours to load (and the load lock)", start);
             var todo = day.Where(h => current.ContainsKey(h.Hour)).Select(h => current[h.Hour]).ToList();
             if (todo.Count == 0) { await tx.RollbackAsync(ct); continue; }
             rows += await ReplaceAsync(conn, tx, todo, "incremental", ct);
             start = Stopwatch.GetTimestamp();
             await tx.CommitAsync(ct);
-            LoadProfile.Add("i commit", start);
+            Profiler.Add("i commit", start);
             loaded.AddRange(todo);
         }
         return Done("incremental", loaded, rows, clock);
@@ -128,9 +132,10 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
     private async Task<long> ReplaceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<LakeHour> hours, string kind, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
-        var files = await ManifestQueries.FilesAsync(conn, tx, hours.Select(h => h.Hour), ct);
-        LoadProfile.Add("0 manifest: the hours' files", start);
-        var missing = files.Where(f => !File.Exists(Path.Combine(_lakeRoot, f.Path))).ToList();
+        var files = await LakeManifest.FilesAsync(conn, tx, hours.Select(h => h.Hour).ToList(), topic: null, ct);
+        Profiler.Add("0 manifest: the hours' files", start);
+        var storage = new LocalLakeStorage(_lakeRoot);
+        var missing = files.Where(f => !storage.Exists(f.Path)).ToList();
         if (missing.Count > 0)
         {
             BadLakeFiles.Inc(missing.Count);
@@ -138,11 +143,11 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
                 missing.Count, kind, _lakeRoot, missing[0].Path);
             throw LakeFileException.Missing(missing[0].Path, _lakeRoot, missing.Count - 1);
         }
-        var source = new LakeFileSource(_lakeRoot, files.Select(f => (f.Topic, f.Path, f.Rows)).ToList());
+        var source = new LakeFileSource(new LakeReader(storage, _manifest), files, Profiler);
         long rows;
         try
         {
-            rows = await HourReplacer.ReplaceAsync(conn, tx, hours.Select(h => h.Hour).ToList(), source, ct);
+            rows = await HourReplacer.ReplaceAsync(conn, tx, hours.Select(h => h.Hour).ToList(), source, Profiler, ct);
         }
         catch (LakeFileException e)
         {
@@ -153,8 +158,8 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
         start = Stopwatch.GetTimestamp();
         var recordSql = WarehouseSql.Read("state/record_hour.sql");
         foreach (var h in hours)
-            await WarehouseSql.ExecAsync(conn, tx, recordSql, ct, h.Hour, h.ManifestDigest, h.Files, h.Events, kind);
-        LoadProfile.Add("7 load state", start);
+            await WarehouseSql.ExecAsync(conn, tx, recordSql, ct, h.Hour, h.Manifest.Digest, h.Manifest.Files, h.Manifest.Events, kind);
+        Profiler.Add("7 load state", start);
         logger.LogInformation("Replaced {Hours} hour(s) from {First:u} with {Rows} events from {Files} files ({Kind})",
             hours.Count, hours[0].Hour, rows, files.Count, kind);
         return rows;
@@ -166,7 +171,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
     /// </summary>
     private async Task BindLakeAsync(CancellationToken ct)
     {
-        var binding = await new LakeManifest(dataSource).BindRootAsync(new LocalLakeStorage(_lakeRoot), ct);
+        var binding = await _manifest.BindRootAsync(new LocalLakeStorage(_lakeRoot), ct);
         if (binding.MovedFrom is not null)
             logger.LogWarning("The lake {LakeId} moved from {From} to {Root}: the manifest follows it", binding.LakeId, binding.MovedFrom, binding.Root);
     }

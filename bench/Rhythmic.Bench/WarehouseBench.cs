@@ -54,53 +54,54 @@ public static class WarehouseBench
                 await File.WriteAllTextAsync(simulated, "", ct);
             }
             var settings = new RhythmicSettings { Home = scratch, Postgres = { ConnectionString = cs }, Lake = { Root = lakeRoot } };
-            var loader = new WarehouseLoader(settings, BenchDatabase.DataSource(cs), NullLogger<WarehouseLoader>.Instance);
+            var profile = new LoadProfile();
+            var loader = new WarehouseLoader(settings, BenchDatabase.DataSource(cs), NullLogger<WarehouseLoader>.Instance) { Profiler = profile };
 
             var watch = new Stopwatch();
             // One incremental load after a statement that decides which hours it finds to load, timed with its profile.
             async Task IncrementalAsync(string what, string setupSql, DateTime setupArg)
             {
                 progress(what);
-                await ExecAsync(cs, WarehouseSql.Read(setupSql), setupArg);
-                LoadProfile.TakeSnapshot();
+                await ExecAsync(cs, BenchSql(setupSql), setupArg);
+                profile.TakeSnapshot();
                 var (result, seconds, used) = await MeasureAsync(() => loader.IncrementalLoadAsync(ct));
-                ReportProfile(progress);
+                ReportProfile(profile, progress);
                 Add(new(what, result.Rows, seconds, null, used));
             }
 
-            await IncrementalAsync("incremental load, first day (lake to facts)", "bench/set_watermarks.sql", From.AddDays(1).UtcDateTime);
+            await IncrementalAsync("incremental load, first day (lake to facts)", "warehouse_set_watermarks.sql", From.AddDays(1).UtcDateTime);
             // The second day in the same process: the rate of a long-running scheduler, whose code is already compiled.
-            await IncrementalAsync("incremental load, second day (same process)", "bench/set_watermarks.sql", From.AddDays(2).UtcDateTime);
+            await IncrementalAsync("incremental load, second day (same process)", "warehouse_set_watermarks.sql", From.AddDays(2).UtcDateTime);
 
             if (incrementalOnly)
             {
                 // A third day: with the second, the steady rate of a scheduler whose code is compiled and warehouse is not empty.
-                await IncrementalAsync("incremental load, third day (same process)", "bench/set_watermarks.sql", From.AddDays(3).UtcDateTime);
+                await IncrementalAsync("incremental load, third day (same process)", "warehouse_set_watermarks.sql", From.AddDays(3).UtcDateTime);
                 return lines;
             }
 
-            await ExecAsync(cs, WarehouseSql.Read("bench/set_watermarks.sql"), to.UtcDateTime);
+            await ExecAsync(cs, BenchSql("warehouse_set_watermarks.sql"), to.UtcDateTime);
             progress("full load");
-            LoadProfile.TakeSnapshot();
+            profile.TakeSnapshot();
             var duckDb = Path.Combine(scratch, "bench.duckdb");
             File.Delete(duckDb);
             File.Delete(duckDb + ".wal");
             var (full, fullSeconds, fullUsed) = await MeasureAsync(() => loader.FullLoadAsync(ct));
-            ReportProfile(progress);
+            ReportProfile(profile, progress);
             // DuckDB's build runs with --loads-only too: on a shared machine its time is the yardstick that makes two runs comparable.
             progress("DuckDB build");
             var (duckBuild, _, duckUsed) = await MeasureAsync(() => DuckDbWallAndLast(
-                [$"attach '{duckDb}' as w", "use w", .. Split(WarehouseSql.Read("bench/duckdb_build.sql").Replace("{lake}", lakeRoot)), "select 1"], ct));
+                [$"attach '{duckDb}' as w", "use w", .. Split(BenchSql("warehouse_duckdb_build.sql").Replace("{lake}", lakeRoot)), "select 1"], ct));
             Add(new("full load (lake to facts)", full.Rows, fullSeconds, duckBuild.WallSeconds, fullUsed, duckUsed));
 
             // The day loads above start from an empty warehouse; this one replaces a day while the whole period is loaded.
-            await IncrementalAsync("incremental reload of the last day (period loaded)", "bench/forget_hours.sql", to.AddDays(-1).UtcDateTime);
+            await IncrementalAsync("incremental reload of the last day (period loaded)", "warehouse_forget_hours.sql", to.AddDays(-1).UtcDateTime);
             if (loadsOnly) return lines;
 
             await ExecAsync(cs, "vacuum analyze");
             var fromText = From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var toText = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            foreach (var q in WarehouseSql.Read("bench/questions.sql").Split('\n').Where(l => l.Contains('|') && !l.StartsWith("--", StringComparison.Ordinal)))
+            foreach (var q in BenchSql("warehouse_questions.sql").Split('\n').Where(l => l.Contains('|') && !l.StartsWith("--", StringComparison.Ordinal)))
             {
                 var parts = q.Split('|');
                 var pgSql = parts[1].Replace("{from}", fromText).Replace("{to}", toText);
@@ -137,10 +138,31 @@ public static class WarehouseBench
     }
 
     /// <summary>Where the last load's time went, step by step (Parquet decoding is part of staging).</summary>
-    private static void ReportProfile(Action<string> progress)
+    private static void ReportProfile(LoadProfile profile, Action<string> progress)
     {
-        foreach (var (step, seconds) in LoadProfile.TakeSnapshot())
+        foreach (var (step, seconds) in profile.TakeSnapshot())
             progress(string.Create(CultureInfo.InvariantCulture, $"  {seconds,8:F3} s  {step}"));
+    }
+
+    private static string BenchSql(string name) => SqlResources.Read(typeof(WarehouseBench).Assembly, "bench/" + name);
+
+    /// <summary>
+    /// Wall time per load step (Parquet decoding, COPY, each SQL model), summed over the loads since the last snapshot,
+    /// so the benchmark can print where a load's time goes.
+    /// </summary>
+    private sealed class LoadProfile : ILoadProfiler
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan> _steps = new();
+
+        public void Add(string step, TimeSpan elapsed) => _steps.AddOrUpdate(step, elapsed, (_, t) => t + elapsed);
+
+        /// <summary>The steps and their seconds, in order of name, then resets.</summary>
+        public IReadOnlyList<(string Step, double Seconds)> TakeSnapshot()
+        {
+            var snapshot = _steps.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value.TotalSeconds)).ToList();
+            _steps.Clear();
+            return snapshot;
+        }
     }
 
     private static IEnumerable<string> Split(string sql)

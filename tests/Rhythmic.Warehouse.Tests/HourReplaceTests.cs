@@ -65,13 +65,14 @@ public sealed class HourReplaceTests
         foreach (var fact in new[] { "fact_listen", "fact_page_view", "fact_auth", "fact_level_change" })
         {
             var song = fact is "fact_listen" or "fact_page_view" ? "(select count(*) from dw.dim_song d where d.song_key = f.song_key)" : "1";
+            var agent = fact is "fact_level_change" ? "1" : "(select count(*) from dw.dim_user_agent d where d.user_agent_key = f.user_agent_key)";
             var bad = await w.ScalarAsync<long>($"""
                 select count(*) from dw.{fact} f
                 where (select count(*) from dw.dim_date d where d.date_key = f.date_key) <> 1
                    or (select count(*) from dw.dim_time d where d.time_key = f.time_key) <> 1
                    or (select count(*) from dw.dim_user d where d.user_key = f.user_key) <> 1
                    or (select count(*) from dw.dim_location d where d.location_key = f.location_key) <> 1
-                   or {song} <> 1
+                   or {song} <> 1 or {agent} <> 1
                 """);
             Assert.Equal(0, bad);
         }

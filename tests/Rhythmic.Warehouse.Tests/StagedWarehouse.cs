@@ -12,6 +12,9 @@ internal sealed class StagedWarehouse
 
     public static async Task<StagedWarehouse> CreateAsync() => new(await TestPostgres.CreateDatabaseAsync());
 
+    /// <summary>The warehouse of a database the test migrated itself.</summary>
+    public static StagedWarehouse On(string connectionString) => new(connectionString);
+
     /// <summary>Replaces the hours of <paramref name="events"/> (plus <paramref name="extraHours"/>) in one transaction.</summary>
     public async Task ReplaceAsync(IEnumerable<StagedEvent> events, IEnumerable<DateTime>? extraHours = null, Action<long>? afterRow = null)
     {
@@ -21,7 +24,7 @@ internal sealed class StagedWarehouse
         await conn.OpenAsync();
         await using var tx = await conn.BeginTransactionAsync();
         await HourReplacer.LockAsync(conn, tx, default);
-        await HourReplacer.ReplaceAsync(conn, tx, hours, new StagedEventSource(list) { AfterRow = afterRow }, default);
+        await HourReplacer.ReplaceAsync(conn, tx, hours, new StagedEventSource(list) { AfterRow = afterRow }, profile: null, default);
         await tx.CommitAsync();
     }
 
@@ -45,7 +48,7 @@ internal sealed class StagedWarehouse
     /// <summary>A digest of every warehouse table's rows (order-free), to compare two warehouses.</summary>
     public async Task<IReadOnlyDictionary<string, string>> ChecksumsAsync()
     {
-        string[] tables = ["dim_date", "dim_time", "dim_user", "dim_song", "dim_location", "user_level_run", "fact_listen",
+        string[] tables = ["dim_date", "dim_time", "dim_user", "dim_song", "dim_location", "dim_user_agent", "user_level_run", "fact_listen",
             "fact_page_view", "fact_auth", "fact_level_change", "fact_session", "agg_minute", "agg_song_day", "agg_artist_day",
             "agg_location_day", "agg_user_day"];
         var sums = new Dictionary<string, string>();

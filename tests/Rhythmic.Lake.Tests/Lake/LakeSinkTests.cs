@@ -73,11 +73,11 @@ public sealed class LakeSinkTests
             var hour = from.AddHours(12);
             var reader = new LakeReader(storage, manifest);
             long fromReader = 0;
-            await foreach (var (file, columns) in reader.ReadHourAsync(Topics.Listen, hour, ["ts", "song"]))
+            await foreach (var (file, columns, count) in reader.ReadHourAsync(Topics.Listen, hour, ["ts", "song"]))
             {
                 Assert.Equal("backfill", file.Source);
-                for (var r = 0; r < columns[0].Count; r++) Assert.Equal(hour.ToUnixTimeMilliseconds(), LakeLayout.HourOf(columns[0].GetInt64(r)));
-                fromReader += columns[0].Count;
+                for (var r = 0; r < count; r++) Assert.Equal(hour.ToUnixTimeMilliseconds(), LakeLayout.HourOf(columns[0]!.GetInt64(r)));
+                fromReader += count;
             }
             Assert.Equal(await TestPostgres.ScalarAsync<long>(cs, $"select coalesce(sum(row_count), 0)::bigint from lake.files where topic = 'listen_events' and hour = '{hour:O}'"), fromReader);
         }

@@ -1,4 +1,4 @@
--- The month rows that 084 and 085 left with no plays or no day (only rows of the replaced dates' old rows can be) go,
+-- The month rows that month_aggregates_song and _user left with no plays or no day (only rows of the replaced dates' old rows can be) go,
 -- and the old rows are let go.
 with old as (
   select distinct date_trunc('month', day::timestamp)::date as month, song_key from dw.stg_song_day_old

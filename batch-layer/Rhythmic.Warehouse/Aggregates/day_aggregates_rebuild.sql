@@ -1,5 +1,5 @@
--- Models: agg_song_day, agg_location_day, agg_user_day (then agg_song_day_top, agg_day_users), for the dates of the
--- replaced hours that are not covered (081): rebuilt from the facts of the whole date. The loader runs this only when
+-- Models: agg_song_day, agg_location_day, agg_user_day (then agg_day_users), for the dates of the
+-- replaced hours that are not covered (day_aggregates_uncovered): rebuilt from the facts of the whole date. The loader runs this only when
 -- such a date exists. Each fact read also has the dates' outer bounds as init plans (constants to the scan), so the ts
 -- BRIN index reads only their page ranges whatever join the planner picks for stg_day.
 with listens as (
@@ -27,15 +27,7 @@ insert into dw.agg_user_day (day, user_id, level, gender, events, plays)
 select day, user_id, level, max(gender), count(*), count(*) filter (where page = 'NextSong')
 from page_views group by day, user_id, level;
 
--- agg_song_day_top and agg_day_users of those dates, from their rows just rebuilt.
-with ranked as (
-  select a.day, a.song_key, a.plays, row_number() over (partition by a.day order by a.plays desc, a.song_key) as rank
-  from dw.agg_song_day a
-  where a.day = any (array(select day from dw.stg_day where not covered))
-)
-insert into dw.agg_song_day_top (day, rank, song_key, plays)
-select day, rank, song_key, plays from ranked where rank <= 100;
-
+-- agg_day_users of those dates, from their rows just rebuilt (day_aggregates_top.sql ranks their songs).
 insert into dw.agg_day_users (day, users, plays)
 select a.day, count(distinct a.user_id), sum(a.plays)
 from dw.agg_user_day a

@@ -1,8 +1,8 @@
 -- Model: agg_song_month. Grain: one row per month (its first date) and song. Key: (month, song_key).
 -- Adds to each month and song the difference between the replaced dates' new rows of agg_song_day and their old ones
--- (081 kept them): only the songs whose plays changed are written. When the table was empty the fact pass's counts
+-- (day_aggregates_dates kept them): only the songs whose plays changed are written. When the table was empty the fact pass's counts
 -- of the covered dates went straight in ($1 = true), and only the other dates are counted here. A row left with no
--- plays goes in 086.
+-- plays goes in month_aggregates_emptied.
 with new as (
   select date_trunc('month', a.day::timestamp)::date as month, a.song_key, sum(a.plays) as plays
   from dw.agg_song_day a

@@ -6,6 +6,10 @@ select hash(artist, song, duration) as song_key, artist, song as title, duration
 create table dim_location as
 with places as (select distinct city, state, zip, lat, lon from read_parquet('{lake}/raw/page_view_events/**/*.parquet'))
 select hash(city, state, zip, lat, lon) as location_key, * from places;
+-- dim_user_agent's keys and texts (the families the loader parses are left out: a few dozen rows).
+create table dim_user_agent as
+with agents as (select distinct userAgent as user_agent from read_parquet('{lake}/raw/page_view_events/**/*.parquet'))
+select hash(user_agent) as user_agent_key, user_agent from agents;
 create table dim_user as
 with obs as (
   select userId as user_id, ts, min(level) as level, max(firstName) as first_name, max(lastName) as last_name, max(gender) as gender
@@ -20,26 +24,29 @@ select hash(user_id, valid_from) as user_key, user_id, first_name, last_name, ge
 from versions;
 create table fact_listen as
 select cast(strftime(e.ts, '%Y%m%d') as bigint) as date_key, epoch(e.ts)::bigint % 86400 as time_key, coalesce(u.user_key, 0) as user_key,
-       s.song_key, l.location_key, e.sessionId as session_id, e.itemInSession as item_in_session, e.level, e.duration, e.userAgent as user_agent, e.ts
+       s.song_key, l.location_key, e.sessionId as session_id, e.itemInSession as item_in_session, e.level, e.duration, coalesce(a.user_agent_key, 0) as user_agent_key, e.ts
 from read_parquet('{lake}/raw/listen_events/**/*.parquet') e
 join dim_song s on s.artist = e.artist and s.title = e.song and s.duration = e.duration
 join dim_location l on l.city = e.city and l.state = e.state and l.zip = e.zip and l.lat = e.lat and l.lon = e.lon
-left join dim_user u on u.user_id = e.userId and e.ts >= u.valid_from and e.ts < u.valid_to;
+left join dim_user u on u.user_id = e.userId and e.ts >= u.valid_from and e.ts < u.valid_to
+left join dim_user_agent a on a.user_agent = e.userAgent;
 create table fact_page_view as
 select cast(strftime(e.ts, '%Y%m%d') as bigint) as date_key, epoch(e.ts)::bigint % 86400 as time_key, coalesce(u.user_key, 0) as user_key,
        coalesce(s.song_key, 0) as song_key, l.location_key, e.sessionId as session_id, e.itemInSession as item_in_session, e.level,
-       e.page, e.auth, e.method, e.status, e.userAgent as user_agent, e.ts
+       e.page, e.auth, e.method, e.status, coalesce(a.user_agent_key, 0) as user_agent_key, e.ts
 from read_parquet('{lake}/raw/page_view_events/**/*.parquet') e
 left join dim_song s on s.artist = e.artist and s.title = e.song and s.duration = e.duration
 join dim_location l on l.city = e.city and l.state = e.state and l.zip = e.zip and l.lat = e.lat and l.lon = e.lon
-left join dim_user u on u.user_id = e.userId and e.ts >= u.valid_from and e.ts < u.valid_to;
+left join dim_user u on u.user_id = e.userId and e.ts >= u.valid_from and e.ts < u.valid_to
+left join dim_user_agent a on a.user_agent = e.userAgent;
 create table fact_auth as
 select cast(strftime(e.ts, '%Y%m%d') as bigint) as date_key, epoch(e.ts)::bigint % 86400 as time_key, coalesce(u.user_key, 0) as user_key,
        l.location_key, e.sessionId as session_id, e.itemInSession as item_in_session, e.level, e.success as is_success,
-       e.userAgent as user_agent, e.ts
+       coalesce(a.user_agent_key, 0) as user_agent_key, e.ts
 from read_parquet('{lake}/raw/auth_events/**/*.parquet') e
 join dim_location l on l.city = e.city and l.state = e.state and l.zip = e.zip and l.lat = e.lat and l.lon = e.lon
-left join dim_user u on u.user_id = e.userId and e.ts >= u.valid_from and e.ts < u.valid_to;
+left join dim_user u on u.user_id = e.userId and e.ts >= u.valid_from and e.ts < u.valid_to
+left join dim_user_agent a on a.user_agent = e.userAgent;
 create table fact_level_change as
 select cast(strftime(e.ts, '%Y%m%d') as bigint) as date_key, epoch(e.ts)::bigint % 86400 as time_key, coalesce(u.user_key, 0) as user_key,
        l.location_key, e.sessionId as session_id, e.itemInSession as item_in_session, e.level as from_level,

@@ -11,7 +11,7 @@
 -- the replaced hours, so a row always covers all loaded events of its session. user_key is that of the session's first
 -- logged-in event (0 if none); level and location those of its first event, in (ts, item_in_session) order. Old rows
 -- overlapping the hours end at or after the first of them: the end_ts index finds those instead of every session that
--- started before. (087 recounts the start hours of the replaced hours and of every window below.)
+-- started before. (session_hour_aggregates recounts the start hours of the replaced hours and of every window below.)
 -- (Its bounds are on start_ts alone, a range the planner takes for narrow: the hour count bounds the end. A bound on
 -- end_ts drew a scan of every end_ts index entry before the last replaced hour, 0.35 s on a month.)
 delete from dw.fact_session s
@@ -74,7 +74,7 @@ sessions as (
 insert into dw.fact_session (session_id, date_key, time_key, user_key, location_key, level, start_ts, end_ts, events, listens)
 select session_id, date_key, time_key, user_key, location_key, level, start_ts, end_ts, events, listens from sessions;
 
--- The merges. Each adds the window of the rows it widened (087 counts the sessions' start hours in every window).
+-- The merges. Each adds the window of the rows it widened (session_hour_aggregates counts the sessions' start hours in every window).
 with merged as (
   update dw.fact_session f
   set date_key = case when f.start_ts < p.start_ts then f.date_key else p.date_key end,

@@ -1,9 +1,9 @@
 -- Model: agg_user_month. Grain: one row per month and (user_id, level, gender) of agg_user_day; days: bit i for day
 -- i + 1 of the month. Key: (month, user_id, level, gender). A row's bits of the replaced dates are those of the old
--- rows (081 kept them); they become those of the new rows of agg_user_day by flipping the bits that differ (old xor
+-- rows (day_aggregates_dates kept them); they become those of the new rows of agg_user_day by flipping the bits that differ (old xor
 -- new), written only for the (user, level, gender)s whose bits changed. When the table was empty the fact pass's rows
 -- of the covered dates went straight in ($1 = true), and only the other dates are counted here. A row left with no
--- day goes in 086.
+-- day goes in month_aggregates_emptied.
 with new as (
   select date_trunc('month', a.day::timestamp)::date as month, a.user_id, a.level, a.gender,
          bit_or(1 << (extract(day from a.day)::int - 1)) as days

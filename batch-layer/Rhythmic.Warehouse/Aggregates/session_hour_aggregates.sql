@@ -1,5 +1,5 @@
 -- Model: agg_session_hour. Grain: one row per UTC hour in which a session started. Key: hour.
--- Every session 070 added, rebuilt or removed started, before and after, between the first replaced hour or the
+-- Every session fact_session.sql added, rebuilt or removed started, before and after, between the first replaced hour or the
 -- earliest start of the old rows it replaced (dw.stg_window.lo) and the end of the last replaced hour or the latest
 -- end of those rows (hi): the hours of that window are counted again from fact_session (its start_ts index). The
 -- loader runs this once the table holds rows; into an empty one it copies the fact pass's sessions, which are then all

@@ -1,9 +1,9 @@
 -- Models: agg_song_day, agg_location_day, agg_user_day (and agg_artist_day, agg_song_day_top, agg_day_users). Grain:
 -- one row per UTC date of the replaced hours and song / location / (user, level). A date whose every fact lies in the
 -- replaced hours is "covered": the fact pass counted all of it, and its rows are copied in after this. Any other date
--- is rebuilt from the facts of the whole date by 082. This step records the dates (covered until 081_uncovered finds
+-- is rebuilt from the facts of the whole date by day_aggregates_rebuild. This step records the dates (covered until day_aggregates_uncovered finds
 -- otherwise) and deletes the old rows of all of them, keeping the old song and user rows for the month aggregates
--- (084, 085 apply the difference). The dates' rows are found by the day tables' primary keys (= any of the dates).
+-- (month_aggregates_song and _user apply the difference). The dates' rows are found by the day tables' primary keys (= any of the dates).
 insert into dw.stg_day (day, first_ts, end_ts, covered)
 select distinct (hour at time zone 'UTC')::date, ((hour at time zone 'UTC')::date)::timestamp at time zone 'UTC',
        ((hour at time zone 'UTC')::date + 1)::timestamp at time zone 'UTC', true
