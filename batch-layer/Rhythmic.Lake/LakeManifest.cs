@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Rhythmic.Core;
+using Rhythmic.Core.Events;
 using Rhythmic.Core.Kafka;
 
 namespace Rhythmic.Lake;
@@ -22,8 +23,6 @@ internal sealed record NewLakeFile(string Topic, int KafkaPartition, long FirstO
 internal sealed record OffsetAdvance(string Topic, int Partition, long NextOffset, long Expected);
 
 internal sealed record WatermarkAdvance(string Topic, int Partition, long WatermarkMs);
-
-internal sealed record DeadLetter(string Topic, int Partition, long Offset, string Reason, byte[] Payload, int PayloadBytes);
 
 /// <summary>Everything one commit makes visible at once.</summary>
 internal sealed class LakeCommit

@@ -18,18 +18,18 @@ internal interface IEventSource
     IEnumerable<EventBlock> Read(string topic, bool[] wanted, CancellationToken ct);
 }
 
-/// <summary>The event columns a load reads, and their positions.</summary>
+/// <summary>The event columns a load reads, and their positions: <see cref="EventSchema.Fields"/>, numbered by <see cref="EventFieldId"/>.</summary>
 internal static class EventColumns
 {
-    public static readonly string[] Names =
-    [
-        "ts", "sessionId", "level", "itemInSession", "city", "zip", "state", "userAgent", "lon", "lat", "userId",
-        "firstName", "lastName", "gender", "registration", "artist", "song", "duration", "auth", "page", "method", "status", "success",
-    ];
+    public static readonly string[] Names = [.. EventSchema.Fields.Select(f => f.Name)];
 
-    public const int Ts = 0, SessionId = 1, Level = 2, ItemInSession = 3, City = 4, Zip = 5, State = 6, UserAgent = 7, Lon = 8, Lat = 9,
-        UserId = 10, FirstName = 11, LastName = 12, Gender = 13, Registration = 14, Artist = 15, Song = 16, Duration = 17, Auth = 18,
-        Page = 19, Method = 20, Status = 21, Success = 22;
+    public const int Ts = (int)EventFieldId.Ts, SessionId = (int)EventFieldId.SessionId, Level = (int)EventFieldId.Level,
+        ItemInSession = (int)EventFieldId.ItemInSession, City = (int)EventFieldId.City, Zip = (int)EventFieldId.Zip, State = (int)EventFieldId.State,
+        UserAgent = (int)EventFieldId.UserAgent, Lon = (int)EventFieldId.Lon, Lat = (int)EventFieldId.Lat, UserId = (int)EventFieldId.UserId,
+        FirstName = (int)EventFieldId.FirstName, LastName = (int)EventFieldId.LastName, Gender = (int)EventFieldId.Gender,
+        Registration = (int)EventFieldId.Registration, Artist = (int)EventFieldId.Artist, Song = (int)EventFieldId.Song,
+        Duration = (int)EventFieldId.Duration, Auth = (int)EventFieldId.Auth, Page = (int)EventFieldId.Page, Method = (int)EventFieldId.Method,
+        Status = (int)EventFieldId.Status, Success = (int)EventFieldId.Success;
 
     public static bool[] All() => Enumerable.Repeat(true, Names.Length).ToArray();
 

@@ -3,12 +3,13 @@ using System.Text.Json;
 using System.IO.MemoryMappedFiles;
 using Rhythmic.Core.Events;
 using Rhythmic.SpeedLayer.Aggregation;
+using Rhythmic.SpeedLayer.Parsing;
 
 namespace Rhythmic.Bench;
 
 /// <summary>
 /// Our side of figure (d): listens_minute from a JSON-lines file of listen events, with the speed layer's parser (the
-/// consumer's: fast path, the general one for what it declines) and its listens aggregate.
+/// consumer's: fast path, the general one for what it declines) and its way of counting (<see cref="SpeedListensCounter"/>).
 /// </summary>
 internal static class SpeedListens
 {
@@ -33,7 +34,7 @@ internal static class SpeedListens
         {
             var start = (nint)(mapped + view.PointerOffset);
             var cuts = Cut((byte*)start, length, Math.Max(1, threads));
-            var parts = new (MinuteAggregates Listens, int Refused)[cuts.Length - 1];
+            var parts = new (SpeedListensCounter Listens, int Refused)[cuts.Length - 1];
             void Run(int i) => parts[i] = Count((byte*)start + cuts[i], cuts[i + 1] - cuts[i]);
             // One dedicated thread per run but the first, which this thread counts: each run surely has its own core.
             var others = Enumerable.Range(1, parts.Length - 1).Select(i => new Thread(() => Run(i)) { Name = $"speed-listens-{i}" }).ToArray();
@@ -43,10 +44,10 @@ internal static class SpeedListens
             var (total, refused) = parts[0];
             for (var i = 1; i < parts.Length; i++)
             {
-                total.MergeListens(parts[i].Listens);
+                total.Merge(parts[i].Listens);
                 refused += parts[i].Refused;
             }
-            return (total.ListenRows(), refused);
+            return (total.Rows(), refused);
         }
         finally
         {
@@ -74,10 +75,10 @@ internal static class SpeedListens
     }
 
     /// <summary>Counts the lines of the <paramref name="length"/> bytes at <paramref name="bytes"/> (the last one may lack its newline).</summary>
-    private static unsafe (MinuteAggregates, int) Count(byte* bytes, long length)
+    private static unsafe (SpeedListensCounter, int) Count(byte* bytes, long length)
     {
-        var parser = new EventParser();
-        var aggregates = new MinuteAggregates();
+        var parser = new SpeedParser();
+        var aggregates = new SpeedListensCounter();
         var record = new EventRecord();
         var fields = new EventFields();
         var refused = 0;
@@ -93,8 +94,8 @@ internal static class SpeedListens
                 var line = nl < 0 ? lines : lines[..nl];
                 if (line.Length > 0)
                 {
-                    if (parser.TryParseFields(Topics.Listen, line, ref fields)) aggregates.AddListenOnly(line, in fields);
-                    else if (parser.TryParse(Topics.Listen, line, record, out _)) aggregates.AddListenOnly(record);
+                    if (parser.TryParseFields(Topics.Listen, line, ref fields)) aggregates.Add(line, in fields);
+                    else if (parser.TryParse(Topics.Listen, line, record, out _)) aggregates.Add(record);
                     else refused++;
                 }
                 if (nl < 0) break;

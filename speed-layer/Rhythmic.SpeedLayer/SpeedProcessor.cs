@@ -2,6 +2,7 @@ using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
 using Rhythmic.Core.Kafka;
 using Rhythmic.SpeedLayer.Aggregation;
+using Rhythmic.SpeedLayer.Parsing;
 using Rhythmic.SpeedLayer.Store;
 
 namespace Rhythmic.SpeedLayer;
@@ -16,10 +17,7 @@ namespace Rhythmic.SpeedLayer;
 /// </summary>
 public sealed class SpeedProcessor
 {
-    /// <summary>Dead-letter payloads keep at most this many bytes.</summary>
-    public const int MaxDeadLetterPayload = 4096;
-
-    private readonly EventParser _parser;
+    private readonly SpeedParser _parser;
     private readonly EventRecord _record = new();
     private EventFields _fields;
     private readonly long _latenessMs;
@@ -36,7 +34,7 @@ public sealed class SpeedProcessor
     {
         _clock = clock ?? TimeProvider.System;
         _latenessMs = settings.AllowedLatenessSeconds * 1000L;
-        _parser = new EventParser(new EventParserOptions
+        _parser = new SpeedParser(new EventParserOptions
         {
             MaxFutureSeconds = settings.MaxFutureSeconds, MaxMessageBytes = settings.MaxMessageBytes, Clock = _clock,
         });
@@ -142,8 +140,7 @@ public sealed class SpeedProcessor
         }
         else
         {
-            var keep = Math.Min(value.Length, MaxDeadLetterPayload);
-            _deadLetters.Add(new DeadLetter(topic, partition, offset, _clock.GetUtcNow().UtcDateTime, reason, value[..keep].ToArray(), value.Length));
+            _deadLetters.Add(DeadLetter.Of(topic, partition, offset, _clock.GetUtcNow().UtcDateTime, reason, value));
         }
         state.Next = offset + 1;
         state.Dirty = true;

@@ -1,6 +1,7 @@
 using System.Text;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
+using Rhythmic.SpeedLayer.Parsing;
 using Rhythmic.Simulator.Data;
 using Rhythmic.Simulator.Model;
 using Rhythmic.Simulator.Sinks;
@@ -46,7 +47,7 @@ public sealed class InvariantTests
     /// </summary>
     private static void AcceptedByBothPaths(IEnumerable<(string Topic, string Json)> events)
     {
-        var parser = new EventParser();
+        var parser = new SpeedParser();
         var record = new EventRecord();
         var fields = new EventFields();
         var n = 0;

@@ -7,6 +7,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
+using Rhythmic.SpeedLayer.Parsing;
 using Rhythmic.Simulator;
 using Rhythmic.Simulator.Sinks;
 
@@ -48,7 +49,7 @@ public sealed class DomainTests
         Assert.Contains(events, e => e.Json.Contains("\"Guest\"", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Json.Contains("\"Roll Advert\"", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Json.Contains("\"success\":false", StringComparison.Ordinal));
-        var parser = new EventParser();
+        var parser = new SpeedParser();
         var record = new EventRecord();
         var fields = new EventFields();
         foreach (var (topic, json) in events)
@@ -84,7 +85,7 @@ public sealed class DomainTests
             var mutated = Mutate(t.json, t.field, t.change, t.value);
             var bytes = Encoding.UTF8.GetBytes(mutated.ToJsonString(t.escaped ? Escaped : Plain));
             var shown = $"{t.change} {t.field}: {Encoding.UTF8.GetString(bytes)}";
-            var parser = new EventParser();
+            var parser = new SpeedParser();
             if (parser.TryParse(t.Topic, bytes, new EventRecord(), out var reason)) return false.Label($"accepted {shown}");
             var fields = new EventFields();
             if (parser.TryParseFields(t.Topic, bytes, ref fields)) return false.Label($"fast path accepted {shown}");
@@ -110,7 +111,7 @@ public sealed class DomainTests
         {
             var bytes = Encoding.UTF8.GetBytes(Mutate(t.json, t.field, Change.WithinDomain, t.value).ToJsonString(Plain));
             var shown = $"{t.field}: {Encoding.UTF8.GetString(bytes)}";
-            var parser = new EventParser();
+            var parser = new SpeedParser();
             var record = new EventRecord();
             if (!parser.TryParse(t.Topic, bytes, record, out var reason)) return false.Label($"refused ({reason}) {shown}");
             var fields = new EventFields();
@@ -155,7 +156,7 @@ public sealed class DomainTests
         Assert.Equal(expected, reason);
         Assert.Equal(expected, DeadLetterReason(topic, bytes));
         var fields = new EventFields();
-        Assert.False(new EventParser().TryParseFields(topic, bytes, ref fields));
+        Assert.False(new SpeedParser().TryParseFields(topic, bytes, ref fields));
     }
 
     [Fact]
@@ -193,7 +194,7 @@ public sealed class DomainTests
             Assert.False(new EventParser().TryParse(topic, bytes, new EventRecord(), out var reason));
             Assert.Equal(expected, reason);
             var fields = new EventFields();
-            Assert.False(new EventParser().TryParseFields(topic, bytes, ref fields));
+            Assert.False(new SpeedParser().TryParseFields(topic, bytes, ref fields));
             Assert.Equal(expected, DeadLetterReason(topic, bytes));
         }
     }

@@ -3,12 +3,13 @@ using FsCheck;
 using FsCheck.Fluent;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
+using Rhythmic.SpeedLayer.Parsing;
 using Rhythmic.SpeedLayer.Aggregation;
 
 namespace Rhythmic.SpeedLayer.Tests;
 
 /// <summary>
-/// The allocation-free path (EventParser.TryParseFields + integer-keyed aggregates) against the general one
+/// The allocation-free path (SpeedParser.TryParseFields + integer-keyed aggregates) against the general one
 /// (EventParser.TryParse into an EventRecord + MinuteAggregates.Add): it may decline more, never accept more, and
 /// what it accepts it counts the same.
 /// </summary>
@@ -68,7 +69,7 @@ public sealed class FastPathTests
             from b in Gen.Choose(0, 255)
             from snippet in Gen.Elements(Snippets)
             select (topic, user, order, spaced, kind, at, (byte)b, snippet);
-        var parser = new EventParser(Options);
+        var parser = new SpeedParser(Options);
         Prop.ForAll(Gen.ListOf(gen).ToArbitrary(), messages => messages.All(t =>
         {
             var valid = new TestEvent
@@ -105,7 +106,7 @@ public sealed class FastPathTests
         var valid = Encoding.UTF8.GetString(new TestEvent { Topic = Topics.PageView, UserId = 7, Status = 404, ItemInSession = 12 }.ToJson());
         var bytes = Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(valid, $"\"{field}\":[-0-9.]+", $"\"{field}\":{number}"));
         var fields = new EventFields();
-        Assert.Equal(fits, new EventParser(Options).TryParseFields(Topics.PageView, bytes, ref fields));
+        Assert.Equal(fits, new SpeedParser(Options).TryParseFields(Topics.PageView, bytes, ref fields));
         Assert.Equal(fits, new EventParser(Options).TryParse(Topics.PageView, bytes, new EventRecord(), out _));
         if (fits) Assert.Equal(int.Parse(number), field == "status" ? fields.Status : fields.ItemInSession);
     }
@@ -122,7 +123,7 @@ public sealed class FastPathTests
             from ts in Gen.Choose(0, 1_000_000_000)
             from topic in Gen.Elements(Topics.Listen, Topics.PageView)
             select (field, number: (minus ? "-" : "") + new string(integer) + fraction, ts: TestEvents.BaseTs - ts, topic);
-        var parser = new EventParser(Options);
+        var parser = new SpeedParser(Options);
         Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var valid = Encoding.UTF8.GetString(new TestEvent { Topic = t.topic, UserId = 7, Ts = t.ts, Status = 404, ItemInSession = 12 }.ToJson());
@@ -158,10 +159,10 @@ public sealed class FastPathTests
         var invalidUtf8 = Encoding.UTF8.GetBytes(listen).ToList();
         var at = invalidUtf8.IndexOf((byte)'B');
         invalidUtf8[at] = 0xC3; invalidUtf8.Insert(at + 1, 0x28);
-        Assert.False(new EventParser(Options).TryParseFields(Topics.Listen, invalidUtf8.ToArray(), ref Scratch.Fields));
-        Assert.False(new EventParser(new EventParserOptions { MaxMessageBytes = 100 }).TryParseFields(Topics.Listen, Encoding.UTF8.GetBytes(listen), ref Scratch.Fields));
-        Assert.False(new EventParser(Options).TryParseFields("nope", Encoding.UTF8.GetBytes(listen), ref Scratch.Fields));
-        Assert.False(new EventParser(Options).TryParseFields(Topics.Auth, new TestEvent { Topic = Topics.Listen }.ToJson(), ref Scratch.Fields));
+        Assert.False(new SpeedParser(Options).TryParseFields(Topics.Listen, invalidUtf8.ToArray(), ref Scratch.Fields));
+        Assert.False(new SpeedParser(new EventParserOptions { MaxMessageBytes = 100 }).TryParseFields(Topics.Listen, Encoding.UTF8.GetBytes(listen), ref Scratch.Fields));
+        Assert.False(new SpeedParser(Options).TryParseFields("nope", Encoding.UTF8.GetBytes(listen), ref Scratch.Fields));
+        Assert.False(new SpeedParser(Options).TryParseFields(Topics.Auth, new TestEvent { Topic = Topics.Listen }.ToJson(), ref Scratch.Fields));
     }
 
     [Fact]
@@ -188,7 +189,7 @@ public sealed class FastPathTests
             var processor = new SpeedProcessor(new SpeedSettings { AllowedLatenessSeconds = lateness }, Options.Clock);
             foreach (var topic in Topics.All) processor.Assign(topic, 0, null);
             var general = new MinuteAggregates();
-            var parser = new EventParser(Options);
+            var parser = new SpeedParser(Options);
             var record = new EventRecord();
             var dead = 0;
             for (var i = 0; i < events.Length; i++)
@@ -225,10 +226,10 @@ public sealed class FastPathTests
     /// True when the fast path (of <paramref name="parser"/>, or of a new parser) declines, or accepts what TryParse
     /// accepts with the values TryParse reads.
     /// </summary>
-    private static bool Agree(string topic, byte[] json, EventParser? parser = null)
+    private static bool Agree(string topic, byte[] json, SpeedParser? parser = null)
     {
         var fields = new EventFields();
-        var fast = (parser ?? new EventParser(Options)).TryParseFields(topic, json, ref fields);
+        var fast = (parser ?? new SpeedParser(Options)).TryParseFields(topic, json, ref fields);
         var record = new EventRecord();
         var general = new EventParser(Options).TryParse(topic, json, record, out _);
         if (!fast) return true;

@@ -3,13 +3,16 @@ using FsCheck;
 using FsCheck.Fluent;
 using Rhythmic.Core.Configuration;
 using Rhythmic.Core.Events;
+using Rhythmic.Bench;
 using Rhythmic.SpeedLayer.Aggregation;
+using Rhythmic.SpeedLayer.Parsing;
 
 namespace Rhythmic.SpeedLayer.Tests;
 
 /// <summary>
-/// Listens counted in parts on separate aggregates (each numbering the values in its own order) and merged on ids
-/// (MinuteAggregates.MergeListens) give the same listens_minute rows as counting every listen naively.
+/// Listens counted in parts on separate counters (each numbering the values in its own order) and merged on ids
+/// (the bench's SpeedListensCounter.Merge) give the same listens_minute rows as counting every listen naively, and so
+/// does the speed layer's own MinuteAggregates.
 /// </summary>
 public sealed class MergeListensTests
 {
@@ -39,35 +42,51 @@ public sealed class MergeListensTests
             var events = t.listens.ToArray();
             // Up to four parts, cut anywhere (some parts may be empty).
             var bounds = t.cuts.Take(3).Select(c => c * events.Length / 100).Append(0).Append(events.Length).Distinct().Order().ToArray();
-            var parts = new List<MinuteAggregates>();
+            var parts = new List<SpeedListensCounter>();
             for (var p = 0; p + 1 < bounds.Length; p++) parts.Add(Count(events[bounds[p]..bounds[p + 1]]));
-            if (parts.Count == 0) parts.Add(new MinuteAggregates());
+            if (parts.Count == 0) parts.Add(new SpeedListensCounter());
             var total = parts[^1]; // merged into the last part: its ids were numbered in another order than the others'
-            foreach (var part in parts.Take(parts.Count - 1)) total.MergeListens(part);
+            foreach (var part in parts.Take(parts.Count - 1)) total.Merge(part);
+            var aggregates = Aggregate(events);
 
             var naive = events.GroupBy(e => (e.MinuteMs, e.Level, Gender: e.UserId is null ? "" : e.Gender!, e.State))
                 .Select(g => Row(g.Key.MinuteMs, g.Key.Level, g.Key.Gender, g.Key.State, g.LongCount())).Order(StringComparer.Ordinal).ToList();
-            var rows = total.ListenRows().Select(r => Row(r.Key.Minute, r.Key.Level, r.Key.Gender, r.Key.State, r.Value)).Order(StringComparer.Ordinal).ToList();
-            var view = total.Listens.Select(r => Row(r.Key.Minute, r.Key.Level, r.Key.Gender, r.Key.State, r.Value)).Order(StringComparer.Ordinal).ToList();
-            return rows.SequenceEqual(naive) && view.SequenceEqual(naive) && total.Events == events.Length;
+            var rows = total.Rows().Select(r => Row(r.Key.Minute, r.Key.Level, r.Key.Gender, r.Key.State, r.Value)).Order(StringComparer.Ordinal).ToList();
+            var view = aggregates.Listens.Select(r => Row(r.Key.Minute, r.Key.Level, r.Key.Gender, r.Key.State, r.Value)).Order(StringComparer.Ordinal).ToList();
+            return rows.SequenceEqual(naive) && view.SequenceEqual(naive) && total.Events == events.Length && aggregates.Events == events.Length;
         }).QuickCheckThrowOnFailure();
     }
 
     /// <summary>Counts the listens of <paramref name="events"/> as the bench does: the fast path, TryParse for what it declines.</summary>
-    private static MinuteAggregates Count(IEnumerable<TestEvent> events)
+    private static SpeedListensCounter Count(IEnumerable<TestEvent> events)
     {
-        var parser = new EventParser(Options);
+        var counter = new SpeedListensCounter();
+        Parse(events, (json, fields) => counter.Add(json, in fields), counter.Add);
+        return counter;
+    }
+
+    /// <summary>Counts every aggregate of <paramref name="events"/> as the speed layer does.</summary>
+    private static MinuteAggregates Aggregate(IEnumerable<TestEvent> events)
+    {
         var aggregates = new MinuteAggregates();
+        Parse(events, (json, fields) => aggregates.Add(Topics.Listen, json, in fields), aggregates.Add);
+        return aggregates;
+    }
+
+    private delegate void FastAdd(ReadOnlySpan<byte> json, EventFields fields);
+
+    private static void Parse(IEnumerable<TestEvent> events, FastAdd fast, Action<EventRecord> general)
+    {
+        var parser = new SpeedParser(Options);
         var fields = new EventFields();
         var record = new EventRecord();
         foreach (var e in events)
         {
             var json = e.ToJson();
-            if (parser.TryParseFields(Topics.Listen, json, ref fields)) aggregates.AddListenOnly(json, in fields);
-            else if (parser.TryParse(Topics.Listen, json, record, out var reason)) aggregates.AddListenOnly(record);
+            if (parser.TryParseFields(Topics.Listen, json, ref fields)) fast(json, fields);
+            else if (parser.TryParse(Topics.Listen, json, record, out var reason)) general(record);
             else throw new InvalidOperationException(reason);
         }
-        return aggregates;
     }
 
     private static string Row(long minute, string level, string gender, string state, long n)

@@ -124,7 +124,7 @@ public sealed class SpeedConsumerTests
         var dead = await h.RowsAsync("select reason, payload_bytes, length(payload), topic from serving.dead_letters order by \"offset\"");
         Assert.Equal(bad.Length, dead.Count);
         foreach (var (reason, payload) in bad)
-            Assert.Single(dead, d => d.Contains(reason) && d.Contains($"|{payload?.Length ?? 0}|{Math.Min(payload?.Length ?? 0, SpeedProcessor.MaxDeadLetterPayload)}|"));
+            Assert.Single(dead, d => d.Contains(reason) && d.Contains($"|{payload?.Length ?? 0}|{Math.Min(payload?.Length ?? 0, DeadLetter.MaxPayloadBytes)}|"));
     }
 }
 
@@ -162,7 +162,7 @@ public sealed class SpeedCrashTests
         store.Armed = true;
         h.Produce(events.Skip(1000).Take(1000));
         Assert.True(store.Reached.Wait(TimeSpan.FromSeconds(60)), "a flush of the next events");
-        first.Consumer.Kill();
+        first.Crash();
         store.Release.Set();
         first.Kill();
         Assert.Equal(1000, await h.StoredOffsetsAsync());

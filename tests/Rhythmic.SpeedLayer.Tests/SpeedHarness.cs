@@ -36,9 +36,10 @@ internal sealed class SpeedHarness : IAsyncDisposable
     /// <summary>Starts a speed consumer of the harness's group on a thread of its own.</summary>
     public RunningConsumer StartConsumer(ISpeedStore? store = null)
     {
+        var clock = new CrashingClock();
         var consumer = new SpeedConsumer(Settings, Cluster.BootstrapServers, store ?? new PostgresSpeedStore(TestPostgres.DataSource(ConnectionString)),
-            new TeeLogger(Log, FileLogger.For($"c{_consumers.Count}")), $"c{_consumers.Count}", Metrics);
-        var running = new RunningConsumer(consumer);
+            new TeeLogger(Log, FileLogger.For($"c{_consumers.Count}")), $"c{_consumers.Count}", Metrics, clock);
+        var running = new RunningConsumer(consumer, clock);
         _consumers.Add(running);
         return running;
     }
@@ -90,17 +91,39 @@ internal sealed class SpeedHarness : IAsyncDisposable
     }
 }
 
+/// <summary>
+/// The system clock until <see cref="Crash"/>; from then on every reading throws <see cref="ProcessCrashed"/>, so the
+/// consumer reading it dies at its next tick (it reads the clock at least once per flush interval) as its process would.
+/// </summary>
+internal sealed class CrashingClock : TimeProvider
+{
+    private volatile bool _crashed;
+
+    /// <summary>The process "dies": the consumer's next look at the clock throws.</summary>
+    public void Crash() => _crashed = true;
+
+    public override long GetTimestamp() => _crashed ? throw new ProcessCrashed() : base.GetTimestamp();
+
+    public override DateTimeOffset GetUtcNow() => _crashed ? throw new ProcessCrashed() : base.GetUtcNow();
+}
+
+/// <summary>What a <see cref="CrashingClock"/> throws once crashed.</summary>
+internal sealed class ProcessCrashed : Exception;
+
 /// <summary>A <see cref="SpeedConsumer"/> running on its own thread.</summary>
 internal sealed class RunningConsumer
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly CrashingClock _clock;
     private readonly Thread _thread;
+    private bool _crashed;
     private Exception? _error;
     public SpeedConsumer Consumer { get; }
 
-    public RunningConsumer(SpeedConsumer consumer)
+    public RunningConsumer(SpeedConsumer consumer, CrashingClock clock)
     {
         Consumer = consumer;
+        _clock = clock;
         _thread = new Thread(() => { try { consumer.Run(_stop.Token); } catch (Exception e) { _error = e; } }) { IsBackground = true };
         _thread.Start();
     }
@@ -112,17 +135,25 @@ internal sealed class RunningConsumer
         Join();
     }
 
-    /// <summary>Stops without committing what is pending, as a crash would.</summary>
+    /// <summary>Makes the consumer crash at its next tick, without waiting for it (see <see cref="Kill"/>).</summary>
+    public void Crash()
+    {
+        _crashed = true;
+        _clock.Crash();
+    }
+
+    /// <summary>Stops without committing what is pending, as a crash would: waits for the consumer's thread to die of it.</summary>
     public void Kill()
     {
-        Consumer.Kill();
+        Crash();
         Join();
     }
 
     private void Join()
     {
         Assert.True(_thread.Join(TimeSpan.FromSeconds(60)), "the consumer did not stop");
-        if (_error is not null) throw new InvalidOperationException("The consumer failed", _error);
+        if (_crashed) Assert.IsType<ProcessCrashed>(_error); // the crash it was told to have, and no other failure
+        else if (_error is not null) throw new InvalidOperationException("The consumer failed", _error);
     }
 }
 

@@ -111,7 +111,7 @@ public sealed class LakeSink : IEventSink
         if (!_parser.TryParse(topic, json, _record, out var reason))
         {
             Rejected++;
-            _deadLetters.Add(new DeadLetter(topic, BackfillPartition, seq, reason, json[..Math.Min(json.Length, 4096)].ToArray(), json.Length));
+            _deadLetters.Add(DeadLetter.Of(topic, BackfillPartition, seq, DateTime.UtcNow, reason, json));
             return;
         }
         var hour = LakeLayout.HourOf(_record.Ts);

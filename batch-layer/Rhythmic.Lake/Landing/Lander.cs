@@ -19,7 +19,6 @@ namespace Rhythmic.Lake.Landing;
 /// </summary>
 public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeManifest manifest, ILogger logger)
 {
-    private const int DeadLetterPayloadBytes = 4096;
     private static readonly Counter Landed = MetricsRegistry.Default.Counter("rhythmic_lake_events_landed_total", "Events written to committed lake files.");
     private static readonly Counter Files = MetricsRegistry.Default.Counter("rhythmic_lake_files_committed_total", "Parquet files committed to the lake.");
     private static readonly Counter DeadLetters = MetricsRegistry.Default.Counter("rhythmic_lake_dead_letters_total", "Events the lander could not use.");
@@ -43,9 +42,6 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private volatile IReadOnlyDictionary<(string Topic, int Partition), long> _positions = new Dictionary<(string, int), long>();
     private long _progressAtTicks;
     private readonly RollPolicy _roll = new(options.RollBytes, options.RollAge, options.BacklogMessages);
-
-    /// <summary>Called at each crash point of each checkpoint (tests throw from it to simulate a crash).</summary>
-    public Action<LanderCrashPoint>? CrashHook { get; init; }
 
     /// <summary>The partitions this lander owns right now.</summary>
     public IReadOnlyCollection<(string Topic, int Partition)> Assigned => _assigned.Keys.ToArray();
@@ -146,7 +142,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         }
         else
         {
-            _deadLetters.Add(new DeadLetter(r.Topic, r.Partition.Value, offset, reason, value.AsSpan(0, Math.Min(value.Length, DeadLetterPayloadBytes)).ToArray(), value.Length));
+            _deadLetters.Add(DeadLetter.Of(r.Topic, r.Partition.Value, offset, DateTime.UtcNow, reason, value));
         }
         _bufferedBytes += value.Length;
         state.Next = offset + 1;
@@ -250,9 +246,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
             var file = files[i];
             commit.Files.Add(new NewLakeFile(file.Topic, file.Partition, file.FirstOffset, file.LastOffset, file.HourMs, finals[i], file.Rows, contents[i].Length, "lander"));
         }
-        CrashHook?.Invoke(LanderCrashPoint.AfterWrite);
         storage.PublishAll(finals.Select(f => (f + LakeLayout.TempSuffix, f)).ToList());
-        CrashHook?.Invoke(LanderCrashPoint.AfterRename);
         foreach (var ((topic, partition), state) in _partitions)
         {
             if (!state.Dirty) continue;
@@ -281,7 +275,6 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
         _gaps.Clear();
         _bufferedBytes = 0;
         _dirtySinceTicks = 0;
-        CrashHook?.Invoke(LanderCrashPoint.AfterCommit);
     }
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> parts)

@@ -39,14 +39,3 @@ public sealed class LanderOptions
         Parser = new EventParserOptions { MaxMessageBytes = s.Speed.MaxMessageBytes, MaxFutureSeconds = s.Speed.MaxFutureSeconds },
     };
 }
-
-/// <summary>The moments of a checkpoint where a test may stop a lander as if it crashed.</summary>
-public enum LanderCrashPoint
-{
-    /// <summary>Files are written under temporary names; nothing renamed or committed.</summary>
-    AfterWrite,
-    /// <summary>Files carry their final names; the manifest and offsets are not committed.</summary>
-    AfterRename,
-    /// <summary>The commit is done.</summary>
-    AfterCommit,
-}

@@ -76,6 +76,7 @@ public static class EventDomains
     internal sealed class Utf8Set
     {
         private readonly byte[]?[] _slots;
+        private readonly int[] _indexes;   // per slot, the value's position in the list
         private readonly int _mask;
         private readonly HashSet<string> _strings;
 
@@ -89,15 +90,16 @@ public static class EventDomains
             {
                 if (size > 1 << 16) throw new InvalidOperationException($"No collision-free table for {string.Join(", ", list)}.");
                 var slots = new byte[]?[size];
+                var indexes = new int[size];
                 var free = true;
-                foreach (var b in bytes)
+                for (var i = 0; i < bytes.Count; i++)
                 {
-                    ref var slot = ref slots[Hash(b) & (size - 1)];
-                    free &= slot is null;
-                    slot = b;
+                    var at = Hash(bytes[i]) & (size - 1);
+                    free &= slots[at] is null;
+                    (slots[at], indexes[at]) = (bytes[i], i);
                 }
                 if (!free) continue;
-                (_slots, _mask) = (slots, size - 1);
+                (_slots, _indexes, _mask) = (slots, indexes, size - 1);
                 break;
             }
             Listed = string.Join(", ", list);
@@ -115,6 +117,16 @@ public static class EventDomains
         }
 
         public bool Contains(string? value) => value is not null && _strings.Contains(value);
+
+        /// <summary>The position of <paramref name="utf8"/> among the values the set was made of; -1 if it is not one.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public int IndexOf(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.IsEmpty) return -1;
+            var at = Hash(utf8) & _mask;
+            var candidate = _slots[at];
+            return candidate is not null && utf8.SequenceEqual(candidate) ? _indexes[at] : -1;
+        }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static int Hash(ReadOnlySpan<byte> v) => (int)((((uint)v.Length * 0x9E3779B1u) ^ (v[0] * 0x85EBCA77u) ^ (v[^1] * 0xC2B2AE3Du)) >> 7);

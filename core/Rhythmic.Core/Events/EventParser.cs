@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Field = Rhythmic.Core.Events.EventFieldId;
 
 namespace Rhythmic.Core.Events;
 
@@ -25,6 +26,8 @@ public sealed class EventParserOptions
 /// NextSong page views only; registration not after ts), <c>ts</c> within bounds, size within the limit. Unknown fields
 /// are ignored; a null optional field counts as absent. On failure it returns a human reason fit for a dead letter,
 /// naming the field and its value. One parser per thread: it owns a string cache, so repeated values cost no allocation.
+/// The speed layer's allocation-free fast path (Rhythmic.SpeedLayer's <c>SpeedParser</c>) applies the same rules
+/// (<see cref="EventRules"/>) and leaves to this parser whatever it declines.
 /// </summary>
 public sealed partial class EventParser
 {
@@ -110,8 +113,8 @@ public sealed partial class EventParser
         }
         if (!CheckTimestamp(record.Ts, out reason)) return false;
         var userAuth = layout.Index == TopicLayout.AuthIndex ? record.Success == true : EventDomains.UserAuthSet.Contains(record.Auth);
-        var mismatch = CheckBetweenFields(layout, seen, record.Ts, record.Registration ?? 0, userAuth, record.Page == EventDomains.NextSong);
-        if (mismatch == Mismatch.None) return true;
+        var mismatch = EventRules.CheckBetweenFields(layout, seen, record.Ts, record.Registration ?? 0, userAuth, record.Page == EventDomains.NextSong);
+        if (mismatch == FieldMismatch.None) return true;
         reason = MismatchReason(mismatch, layout, seen, record);
         return false;
     }
@@ -145,7 +148,7 @@ public sealed partial class EventParser
         {
             case FieldType.Long:
                 if (!Long(ref reader, out var l)) break;
-                if (!InDomain(field, l)) return DomainReason(field, l);
+                if (!EventRules.InDomain(field, l)) return DomainReason(field, l);
                 switch (field)
                 {
                     case Field.Ts: r.Ts = l; break;
@@ -156,13 +159,13 @@ public sealed partial class EventParser
                 return null;
             case FieldType.Int:
                 if (!Int(ref reader, out var n)) break;
-                if (!InDomain(field, n)) return DomainReason(field, n);
+                if (!EventRules.InDomain(field, n)) return DomainReason(field, n);
                 if (field == Field.ItemInSession) r.ItemInSession = n;
                 else r.Status = n;
                 return null;
             case FieldType.Double:
                 if (!Double(ref reader, out var d)) break;
-                if (!InDomain(field, d)) return DomainReason(field, d);
+                if (!EventRules.InDomain(field, d)) return DomainReason(field, d);
                 switch (field)
                 {
                     case Field.Lon: r.Lon = d; break;
@@ -225,49 +228,30 @@ public sealed partial class EventParser
         if (!reader.ValueIsEscaped)
         {
             s = _strings.Get(reader.ValueSpan);
-            inDomain = InDomain(field, reader.ValueSpan);
+            inDomain = EventRules.InDomain(field, reader.ValueSpan);
             return s;
         }
         if (reader.ValueSpan.Length > 1024)
         {
             s = reader.GetString()!;
-            inDomain = InDomain(field, Encoding.UTF8.GetBytes(s));
+            inDomain = EventRules.InDomain(field, Encoding.UTF8.GetBytes(s));
             return s;
         }
         Span<byte> buffer = stackalloc byte[1024];
         var n = reader.CopyString(buffer);
         s = _strings.Get(buffer[..n]);
-        inDomain = InDomain(field, buffer[..n]);
+        inDomain = EventRules.InDomain(field, buffer[..n]);
         return s;
     }
 
     /// <summary>The field a property name denotes, or -1 for an unknown one.</summary>
     private static int FieldOf(ref Utf8JsonReader reader)
     {
-        if (!reader.ValueIsEscaped) return FieldOf(reader.ValueSpan);
+        if (!reader.ValueIsEscaped) return EventSchema.FieldOf(reader.ValueSpan);
         if (reader.ValueSpan.Length > 64) return -1;
         Span<byte> buffer = stackalloc byte[64];
-        return FieldOf(buffer[..reader.CopyString(buffer)]);
+        return EventSchema.FieldOf(buffer[..reader.CopyString(buffer)]);
     }
-
-    private static int FieldOf(ReadOnlySpan<byte> name) => name.Length switch
-    {
-        2 => name.SequenceEqual("ts"u8) ? (int)Field.Ts : -1,
-        3 => name.SequenceEqual("zip"u8) ? (int)Field.Zip : name.SequenceEqual("lon"u8) ? (int)Field.Lon : name.SequenceEqual("lat"u8) ? (int)Field.Lat : -1,
-        4 => name.SequenceEqual("city"u8) ? (int)Field.City : name.SequenceEqual("song"u8) ? (int)Field.Song
-            : name.SequenceEqual("auth"u8) ? (int)Field.Auth : name.SequenceEqual("page"u8) ? (int)Field.Page : -1,
-        5 => name.SequenceEqual("level"u8) ? (int)Field.Level : name.SequenceEqual("state"u8) ? (int)Field.State : -1,
-        6 => name.SequenceEqual("userId"u8) ? (int)Field.UserId : name.SequenceEqual("gender"u8) ? (int)Field.Gender
-            : name.SequenceEqual("artist"u8) ? (int)Field.Artist : name.SequenceEqual("method"u8) ? (int)Field.Method
-            : name.SequenceEqual("status"u8) ? (int)Field.Status : -1,
-        7 => name.SequenceEqual("success"u8) ? (int)Field.Success : -1,
-        8 => name.SequenceEqual("lastName"u8) ? (int)Field.LastName : name.SequenceEqual("duration"u8) ? (int)Field.Duration : -1,
-        9 => name.SequenceEqual("sessionId"u8) ? (int)Field.SessionId : name.SequenceEqual("userAgent"u8) ? (int)Field.UserAgent
-            : name.SequenceEqual("firstName"u8) ? (int)Field.FirstName : -1,
-        12 => name.SequenceEqual("registration"u8) ? (int)Field.Registration : -1,
-        13 => name.SequenceEqual("itemInSession"u8) ? (int)Field.ItemInSession : -1,
-        _ => -1,
-    };
 
     private static string TypeReason(int field, string found)
         => $"field '{Names[field]}' must be {TypeName(Types[field])}, not {found}";
@@ -302,64 +286,7 @@ public sealed partial class EventParser
         return (cut > 0 ? message[..cut] : message).Trim();
     }
 
-    /// <summary>Field numbers: bit positions in the per-topic masks.</summary>
-    private enum Field
-    {
-        Ts, SessionId, Level, ItemInSession, City, Zip, State, UserAgent, Lon, Lat,
-        UserId, FirstName, LastName, Gender, Registration, Artist, Song, Duration, Auth, Page, Method, Status, Success,
-    }
-
-    private static readonly string[] Names =
-    [
-        "ts", "sessionId", "level", "itemInSession", "city", "zip", "state", "userAgent", "lon", "lat",
-        "userId", "firstName", "lastName", "gender", "registration", "artist", "song", "duration", "auth", "page", "method", "status", "success",
-    ];
-
-    private static readonly FieldType[] Types =
-    [
-        FieldType.Long, FieldType.Long, FieldType.String, FieldType.Int, FieldType.String, FieldType.String, FieldType.String, FieldType.String,
-        FieldType.Double, FieldType.Double, FieldType.Long, FieldType.String, FieldType.String, FieldType.String, FieldType.Long,
-        FieldType.String, FieldType.String, FieldType.Double, FieldType.String, FieldType.String, FieldType.String, FieldType.Int, FieldType.Bool,
-    ];
-
-    /// <summary>Which fields a topic carries and requires, as bit masks derived from <see cref="EventSchema"/>.</summary>
-    private sealed class TopicLayout
-    {
-        public required string Topic { get; init; }
-        /// <summary>0 to <see cref="Count"/> - 1: the topic's slot in per-topic tables.</summary>
-        public int Index { get; init; }
-        public int Allowed { get; init; }
-        public int Required { get; init; }
-
-        /// <summary>How many topics there are.</summary>
-        public const int Count = 4;
-        /// <summary>The <see cref="Index"/> of page views and of auth events (which have no auth field: their login's success stands for it).</summary>
-        public const int PageViewIndex = 1, AuthIndex = 2;
-
-        private static readonly TopicLayout Listen = Build(Topics.Listen, 0), PageView = Build(Topics.PageView, 1),
-            Auth = Build(Topics.Auth, 2), StatusChange = Build(Topics.StatusChange, 3);
-
-        public static TopicLayout? Of(string topic) => topic switch
-        {
-            Topics.Listen => Listen,
-            Topics.PageView => PageView,
-            Topics.Auth => Auth,
-            Topics.StatusChange => StatusChange,
-            _ => null,
-        };
-
-        private static TopicLayout Build(string topic, int index)
-        {
-            int allowed = 0, required = 0;
-            foreach (var f in EventSchema.For(topic))
-            {
-                var id = Array.IndexOf(Names, f.Name);
-                if (id < 0 || Types[id] != f.Type)
-                    throw new InvalidOperationException($"EventParser does not know field '{f.Name}' ({f.Type}) of {topic}; teach it the schema.");
-                allowed |= 1 << id;
-                if (f.Required) required |= 1 << id;
-            }
-            return new TopicLayout { Topic = topic, Index = index, Allowed = allowed, Required = required };
-        }
-    }
+    // The field tables, by EventFieldId, from the schema.
+    private static readonly string[] Names = [.. EventSchema.Fields.Select(f => f.Name)];
+    private static readonly FieldType[] Types = [.. EventSchema.Fields.Select(f => f.Type)];
 }

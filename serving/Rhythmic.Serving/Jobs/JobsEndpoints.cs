@@ -40,10 +40,9 @@ public static class JobsEndpoints
             var hours = new List<DateTime>();
             foreach (var h in hour ?? [])
             {
-                if (!DateTimeOffset.TryParse(h.Length == 13 ? h + ":00Z" : h, System.Globalization.CultureInfo.InvariantCulture,
-                        System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var t))
+                if (!IsoTime.TryParseHour(h, out var t))
                     return Results.Json(new { error = $"hour '{h}' is not an ISO 8601 date-time" }, statusCode: 400);
-                hours.Add(new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc));
+                hours.Add(t);
             }
             try
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Rhythmic.Core;
 
 namespace Rhythmic.Serving.Views;
 
@@ -63,7 +64,7 @@ internal sealed class QueryArgs
     {
         var text = Text(name);
         if (text is null) return null;
-        if (IsoTime.TryParse(text, out var t))
+        if (IsoTime.TryParse(text, out DateTime t))
         {
             if (t.Year is >= 1970 and <= 2200) return t;
             Fail(name, $"must lie between the years 1970 and 2200 (got '{text}')");
@@ -81,16 +82,5 @@ internal sealed class QueryArgs
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
         Fail(name, $"must be a whole number from {min} to {max} (got '{text}')");
         return fallback;
-    }
-}
-
-/// <summary>The API's one parser of ISO 8601 times.</summary>
-internal static class IsoTime
-{
-    public static bool TryParse(string text, out DateTime utc)
-    {
-        var ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed);
-        utc = ok ? parsed.UtcDateTime : default;
-        return ok && text.Length >= 10 && char.IsAsciiDigit(text[0]);
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Rhythmic.Core.Events;
+using Rhythmic.SpeedLayer.Parsing;
 
 namespace Rhythmic.SpeedLayer.Aggregation;
 
@@ -103,51 +104,6 @@ public sealed class MinuteAggregates
                 Inc(_levelChanges, new IdKey(minute, level, 0));
                 break;
         }
-    }
-
-    /// <summary>Counts only a listen's row of listens_minute (for a like-for-like comparison of that one aggregation).</summary>
-    internal void AddListenOnly(ReadOnlySpan<byte> json, in EventFields f)
-    {
-        Events++;
-        _viewsStale = true;
-        AddListen(f.MinuteMs, _levels.Id(f.Level.Of(json)), _genders.Id(f.HasGender ? f.Gender.Of(json) : default), _states.Id(f.State.Of(json)));
-    }
-
-    /// <summary>Counts only a listen's row of listens_minute, from a record of the general path.</summary>
-    internal void AddListenOnly(EventRecord e)
-    {
-        Events++;
-        _viewsStale = true;
-        AddListen(e.MinuteMs, _levels.Id(e.Level), _genders.Id(e.Gender ?? ""), _states.Id(e.State));
-    }
-
-    /// <summary>
-    /// Adds <paramref name="other"/>'s listens_minute counts (and its event count) to this one's, on ids: each distinct
-    /// level, gender and state of <paramref name="other"/> is looked up here once, then every group is added by integer key.
-    /// For aggregators that counted parts of one input on separate threads (<paramref name="other"/> is left as it was).
-    /// </summary>
-    internal void MergeListens(MinuteAggregates other)
-    {
-        var levels = other._levels.MapTo(_levels);
-        var genders = other._genders.MapTo(_genders);
-        var states = other._states.MapTo(_states);
-        _listens.EnsureCapacity(_listens.Count + other._listens.Count);
-        foreach (var (k, n) in other._listens)
-            CollectionsMarshal.GetValueRefOrAddDefault(_listens, new IdKey(k.Minute, levels[(int)k.A], IdKey.Pack(genders[(int)(k.B >> 32)], states[(int)k.B])), out _) += n;
-        Events += other.Events;
-        _viewsStale = true;
-    }
-
-    /// <summary>
-    /// The rows of listens_minute counted so far, in no particular order: like <see cref="Listens"/> without building
-    /// its dictionary (each row refers to the one string of each distinct value).
-    /// </summary>
-    internal KeyValuePair<ListenKey, long>[] ListenRows()
-    {
-        var rows = new KeyValuePair<ListenKey, long>[_listens.Count];
-        var i = 0;
-        foreach (var (k, n) in _listens) rows[i++] = new(ListenKeyOf(k), n);
-        return rows;
     }
 
     /// <summary>Counts an event that arrived beyond the allowed lateness.</summary>

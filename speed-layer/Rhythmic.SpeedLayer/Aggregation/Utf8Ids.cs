@@ -54,17 +54,6 @@ internal sealed class Utf8Ids
         return id;
     }
 
-    /// <summary>
-    /// For each value numbered here (by id), its id in <paramref name="target"/>, numbering it there if new: translates
-    /// counts keyed on this table's ids into <paramref name="target"/>'s with one look-up per distinct value.
-    /// </summary>
-    public int[] MapTo(Utf8Ids target)
-    {
-        var map = new int[Count];
-        for (var id = 0; id < Count; id++) map[id] = target.Id(_arena.AsSpan(_starts[id], _lengths[id]));
-        return map;
-    }
-
     /// <summary>Forgets every value (only when no counter holds an id).</summary>
     public void Clear()
     {

@@ -32,31 +32,28 @@ public sealed class SpeedConsumer
     private readonly ConsumerGapReporter _gaps;
     private IConsumer<Ignore, byte[]>? _consumer;
     private bool _rewindNeeded;
-    private volatile bool _killed;
+    private readonly TimeProvider _clock;
+    private volatile bool _crashed;
     private long _sinceReport;
     private readonly Stopwatch _reportClock = Stopwatch.StartNew();
 
-    /// <summary>An instance reading <paramref name="bootstrapServers"/> into <paramref name="store"/>.</summary>
-    public SpeedConsumer(SpeedSettings settings, string bootstrapServers, ISpeedStore store, ILogger logger, string? clientId = null, MetricsRegistry? metrics = null)
+    /// <summary>An instance reading <paramref name="bootstrapServers"/> into <paramref name="store"/>, timing its flushes by <paramref name="clock"/> (the system's by default).</summary>
+    public SpeedConsumer(SpeedSettings settings, string bootstrapServers, ISpeedStore store, ILogger logger, string? clientId = null, MetricsRegistry? metrics = null,
+        TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _settings = settings;
         _bootstrap = bootstrapServers;
         _store = store;
         _log = logger;
         _clientId = clientId ?? $"rhythmic-speed-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
-        _processor = new SpeedProcessor(settings);
+        _processor = new SpeedProcessor(settings, _clock);
         _metrics = new SpeedMetrics(metrics ?? MetricsRegistry.Default, settings.ConsumerGroup);
         _gaps = new ConsumerGapReporter(metrics ?? MetricsRegistry.Default, settings.ConsumerGroup, logger, Topics.All);
     }
 
     /// <summary>Flushes committed by this instance.</summary>
     public long FlushCount { get; private set; }
-
-    /// <summary>
-    /// Stops at once without flushing or leaving the group cleanly, as a crash would (for tests): what was not yet
-    /// committed is lost to this instance and read again by whoever owns the partitions next.
-    /// </summary>
-    internal void Kill() => _killed = true;
 
     /// <summary>Consumes until <paramref name="stop"/> is cancelled, then flushes and leaves the group.</summary>
     public void Run(CancellationToken stop)
@@ -75,40 +72,46 @@ public sealed class SpeedConsumer
         _log.LogInformation("Speed consumer {Client} joined group {Group} at {Bootstrap}", _clientId, _settings.ConsumerGroup, _bootstrap);
 
         var interval = TimeSpan.FromMilliseconds(_settings.FlushIntervalMs);
-        var nextFlush = Stopwatch.GetTimestamp() + (long)(interval.TotalSeconds * Stopwatch.Frequency);
-        while (!stop.IsCancellationRequested && !_killed)
+        var intervalTicks = (long)(interval.TotalSeconds * _clock.TimestampFrequency);
+        var nextFlush = _clock.GetTimestamp() + intervalTicks;
+        try
         {
-            if (_rewindNeeded && !Rewind(stop)) continue;
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextFlush);
-            ConsumeResult<Ignore, byte[]>? result = null;
-            try
+            while (!stop.IsCancellationRequested)
             {
-                result = consumer.Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+                if (_rewindNeeded && !Rewind(stop)) continue;
+                var wait = _clock.GetElapsedTime(_clock.GetTimestamp(), nextFlush);
+                ConsumeResult<Ignore, byte[]>? result = null;
+                try
+                {
+                    result = consumer.Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+                }
+                catch (ConsumeException e) when (ConsumerGaps.IsOffsetReset(e.Error) && e.ConsumerRecord is not null)
+                {
+                    OnOffsetReset(consumer, e.ConsumerRecord.TopicPartition, e.Error.Reason);
+                }
+                catch (ConsumeException e) when (!e.Error.IsFatal)
+                {
+                    _log.LogWarning("Consume error on {Partition}: {Reason}", e.ConsumerRecord?.TopicPartition, e.Error.Reason);
+                }
+                if (result is { Message: not null } && !_rewindNeeded)
+                    _processor.Process(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Value);
+                if (_clock.GetTimestamp() >= nextFlush || _processor.PendingMessages >= MaxPendingMessages)
+                {
+                    Flush("interval");
+                    nextFlush = _clock.GetTimestamp() + intervalTicks;
+                }
             }
-            catch (ConsumeException e) when (ConsumerGaps.IsOffsetReset(e.Error) && e.ConsumerRecord is not null)
-            {
-                OnOffsetReset(consumer, e.ConsumerRecord.TopicPartition, e.Error.Reason);
-            }
-            catch (ConsumeException e) when (!e.Error.IsFatal)
-            {
-                _log.LogWarning("Consume error on {Partition}: {Reason}", e.ConsumerRecord?.TopicPartition, e.Error.Reason);
-            }
-            if (_killed) break;
-            if (result is { Message: not null } && !_rewindNeeded)
-                _processor.Process(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Value);
-            if (Stopwatch.GetTimestamp() >= nextFlush || _processor.PendingMessages >= MaxPendingMessages)
-            {
-                Flush("interval");
-                nextFlush = Stopwatch.GetTimestamp() + (long)(interval.TotalSeconds * Stopwatch.Frequency);
-            }
+        }
+        catch
+        {
+            // A crash: nothing more may be committed, not even by the rebalance handlers that disposing may run; the
+            // consumer is disposed without Close, so the group notices by session timeout and the next owner reads
+            // again from the stored offsets what was not committed.
+            _crashed = true;
+            _log.LogWarning("Speed consumer {Client} stopping on a failure: {Messages} uncommitted message(s) dropped", _clientId, _processor.PendingMessages);
+            throw;
         }
 
-        if (_killed)
-        {
-            _log.LogWarning("Speed consumer {Client} killed: {Messages} uncommitted message(s) dropped", _clientId, _processor.PendingMessages);
-            _processor.Discard();
-            return; // disposing without Close: the group notices by session timeout, as after a crash
-        }
         Flush("shutdown");
         consumer.Close();
         _log.LogInformation("Speed consumer {Client} left group {Group}", _clientId, _settings.ConsumerGroup);
@@ -173,7 +176,7 @@ public sealed class SpeedConsumer
 
     private void OnRevoked(List<TopicPartitionOffset> partitions, string how)
     {
-        if (!_killed) Flush(how);
+        if (!_crashed) Flush(how);
         foreach (var tp in partitions) _processor.Remove(tp.Topic, tp.Partition.Value);
         _log.LogInformation("Partitions {How}: {Partitions}", how, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
     }
@@ -188,7 +191,7 @@ public sealed class SpeedConsumer
         var dead = batch.DeadLetters.Count;
         var firstReason = dead > 0 ? batch.DeadLetters[0].Reason : null; // the batch's lists are cleared once committed
         var gaps = batch.Gaps.Count > 0 ? batch.Gaps.ToList() : null;
-        var started = Stopwatch.GetTimestamp();
+        var started = _clock.GetTimestamp();
         CommitOutcome outcome;
         try
         {
@@ -202,7 +205,7 @@ public sealed class SpeedConsumer
             _metrics.Rewinds.Inc();
             return;
         }
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        var elapsed = _clock.GetElapsedTime(started);
         if (outcome == CommitOutcome.Conflict)
         {
             _log.LogWarning("Flush ({Why}) refused: another consumer moved these partitions' offsets; re-reading from the stored offsets", why);

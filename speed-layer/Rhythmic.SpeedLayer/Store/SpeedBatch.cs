@@ -1,3 +1,4 @@
+using Rhythmic.Core.Events;
 using Rhythmic.Core.Kafka;
 using Rhythmic.SpeedLayer.Aggregation;
 
@@ -17,8 +18,6 @@ public readonly record struct PartitionProgress(string Topic, int Partition, lon
 }
 
 /// <summary>A message no layer could use, with why.</summary>
-public sealed record DeadLetter(string Topic, int Partition, long Offset, DateTime ReceivedAt, string Reason, byte[] Payload, int PayloadBytes);
-
 /// <summary>Everything one flush commits atomically: aggregates, dead letters, gaps and the partitions' progress.</summary>
 public sealed record SpeedBatch(MinuteAggregates Aggregates, IReadOnlyList<DeadLetter> DeadLetters, IReadOnlyList<PartitionProgress> Progress)
 {

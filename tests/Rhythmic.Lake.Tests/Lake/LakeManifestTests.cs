@@ -20,7 +20,7 @@ public sealed class LakeManifestTests
             for (var h = 0; h < 50; h++) commit.Files.Add(File(p, hour + h * 3_600_000L, h));
             commit.Offsets.Add(new OffsetAdvance(Topics.Listen, p, 500, -1));
             commit.Watermarks.Add(new WatermarkAdvance(Topics.Listen, p, hour + p));
-            commit.DeadLetters.Add(new DeadLetter(Topics.Listen, p, 7, "malformed JSON", [1, 2, 3], 3));
+            commit.DeadLetters.Add(new DeadLetter(Topics.Listen, p, 7, DateTime.UtcNow, "malformed JSON", [1, 2, 3], 3));
         }
         await manifest.CommitAsync("g", commit);
 

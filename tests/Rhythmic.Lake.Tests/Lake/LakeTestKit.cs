@@ -76,7 +76,7 @@ internal sealed class LakeTestKit : IAsyncDisposable
             BacklogMessages = backlogMessages,
             Parser = new EventParserOptions { MaxFutureSeconds = int.MaxValue },
         },
-        Storage, Manifest, Log) { CrashHook = hook };
+        hook is null ? Storage : new CrashPointStorage(Storage, hook), Manifest, Log);
 
     /// <summary>Rows recorded by the manifest plus dead letters of the group.</summary>
     public async Task<long> AccountedAsync()

@@ -29,14 +29,8 @@ internal static class ReconcileVerb
 
     /// <summary>Parses an hour given as an ISO date-time (an hour alone, "yyyy-MM-ddTHH", is accepted), as UTC.</summary>
     internal static DateTime ParseHour(string text)
-    {
-        var t = text.Trim();
-        if (t.Length == 13 && t[10] == 'T') t += ":00";
-        if (!DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-            throw new RhythmicException($"--hour: '{text}' is not a date-time (use ISO 8601 in UTC, e.g. 2024-03-09T22).");
-        var u = parsed.UtcDateTime;
-        return new DateTime(u.Year, u.Month, u.Day, u.Hour, 0, 0, DateTimeKind.Utc);
-    }
+        => IsoTime.TryParseHour(text, out var hour) ? hour
+            : throw new RhythmicException($"--hour: '{text}' is not a date-time (use ISO 8601 in UTC, e.g. 2024-03-09T22).");
 
     private static async Task<int> RunAsync(string hourText, OutputMode mode, CancellationToken invocation)
     {

@@ -117,8 +117,7 @@ internal static class SimulateVerb
     internal static DateTimeOffset? ParseTime(string? text, string option)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
-            return value.ToUniversalTime();
+        if (IsoTime.TryParse(text, out DateTimeOffset value)) return value;
         throw new RhythmicException($"{option} '{text}' is not an ISO 8601 date or date-time (e.g. 2024-03-04 or 2024-03-04T12:00:00Z).");
     }
 }

@@ -1,4 +1,4 @@
-namespace Rhythmic.Core.Events;
+namespace Rhythmic.SpeedLayer.Parsing;
 
 /// <summary>Where a string value lies in the message it was parsed from: <c>json.Slice(Start, Length)</c>.</summary>
 public readonly record struct Utf8Slice(int Start, int Length)
@@ -8,7 +8,7 @@ public readonly record struct Utf8Slice(int Start, int Length)
 }
 
 /// <summary>
-/// The fields the speed layer aggregates on, as <see cref="EventParser.TryParseFields"/> leaves them: numbers parsed,
+/// The fields the speed layer aggregates on, as <see cref="SpeedParser.TryParseFields"/> leaves them: numbers parsed,
 /// strings as slices of the message (valid UTF-8, no escapes), nothing allocated. The other fields were validated but
 /// not kept. An absent optional field has its <c>Has*</c> false (and a zero value or an empty slice).
 /// </summary>

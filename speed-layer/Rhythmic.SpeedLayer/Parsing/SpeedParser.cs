@@ -3,25 +3,52 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Unicode;
+using Rhythmic.Core.Events;
+using Field = Rhythmic.Core.Events.EventFieldId;
 
-namespace Rhythmic.Core.Events;
+namespace Rhythmic.SpeedLayer.Parsing;
 
 // The speed layer's fast path: a scanner over the common shape of an event (one flat object of scalars, no escapes)
 // that checks everything TryParse checks but keeps only what the aggregates use, as slices of the message.
 // Whatever it is not sure of (escapes, nesting, exponents, very long numbers, invalid UTF-8, any invalid event) it
-// declines, and the caller falls back to TryParse, which gives the verdict and the dead letter's reason. So it never
-// accepts what TryParse refuses, and the values it returns are the ones TryParse would have stored.
+// declines, and the caller falls back to TryParse (core's EventParser), which gives the verdict and the dead letter's
+// reason. So it never accepts what TryParse refuses, and the values it returns are the ones TryParse would have stored:
+// both apply the same rules (EventRules) to the same field table (EventSchema, through TopicLayout).
 // It first classifies every byte of the message with vector instructions (where a string may stop, digits, where a
 // number may end: see ByteClasses), so that finding the end of a string or checking a number is a few bit operations
 // instead of a loop over its bytes; and it recognises a name by comparing it with the one that came next in the
 // topic's previous message (see NameOrder) before looking it up.
-public sealed partial class EventParser
+/// <summary>
+/// The speed layer's parser: <see cref="TryParseFields"/>, the allocation-free fast path, and <see cref="TryParse"/>,
+/// core's <see cref="EventParser"/> for what it declines. One per thread.
+/// </summary>
+public sealed class SpeedParser
 {
+    private static readonly FieldType[] Types = [.. EventSchema.Fields.Select(f => f.Type)];
+    private readonly EventParserOptions _options;
+    private readonly EventParser _general;
+    private long _nowMs;
     // The masks of ByteClasses for the message being scanned, reused from message to message.
     private uint[] _classes = new uint[3 * 32];
     // Per topic, the order of the names in its last message: the guess that the next one lists them the same way.
     private readonly NameOrder[] _orders = [.. Enumerable.Range(0, TopicLayout.Count).Select(_ => new NameOrder())];
+
+    /// <summary>A parser with <paramref name="options"/> (defaults when null).</summary>
+    public SpeedParser(EventParserOptions? options = null)
+    {
+        _options = options ?? new EventParserOptions();
+        _general = new EventParser(_options);
+        _nowMs = _options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+    }
+
+    /// <summary>The options in force.</summary>
+    public EventParserOptions Options => _options;
+
+    /// <summary>The general path (<see cref="EventParser.TryParse"/>): the verdict, and the reason, on what <see cref="TryParseFields"/> declines.</summary>
+    public bool TryParse(string topic, ReadOnlySpan<byte> utf8Json, EventRecord record, [NotNullWhen(false)] out string? reason)
+        => _general.TryParse(topic, utf8Json, record, out reason);
 
     /// <summary>
     /// Parses and validates <paramref name="utf8Json"/> read from <paramref name="topic"/> like <see cref="TryParse"/>,
@@ -52,7 +79,7 @@ public sealed partial class EventParser
                 // A string ends at a quote; a backslash (escape) or a raw control character (invalid JSON) sends the event to TryParse.
                 var nameEnd = classes.NextStop(i + 1);
                 if (nameEnd < 0 || json[nameEnd] != '"') return false;
-                field = FieldOf(json[(i + 1)..nameEnd]);
+                field = EventSchema.FieldOf(json[(i + 1)..nameEnd]);
                 if (field >= 0 && (layout.Allowed & (1 << field)) == 0) field = -1; // not this topic's: skipped, as TryParse does
                 var colon = After(json, nameEnd + 1, (byte)':');
                 if (colon < 0) return false;
@@ -73,7 +100,7 @@ public sealed partial class EventParser
                 {
                     // Without escapes, the bytes between the quotes are the value TryParse checks (most fields need only some).
                     if (Types[field] != FieldType.String) return false;
-                    if ((ListedStringFields & (1 << field)) == 0 ? stop == start : !InDomain((Field)field, json[start..stop])) return false;
+                    if ((EventRules.ListedStringFields & (1 << field)) == 0 ? stop == start : !EventRules.InDomain((Field)field, json[start..stop])) return false;
                     Keep(ref fields, (Field)field, new Utf8Slice(start, stop - start));
                     seen |= 1 << field;
                 }
@@ -110,9 +137,9 @@ public sealed partial class EventParser
         fields.HasUserId = (seen & (1 << (int)Field.UserId)) != 0;
         fields.HasGender = (seen & (1 << (int)Field.Gender)) != 0;
         if (!TimestampInBounds(fields.Ts)) return false;
-        var userAuth = layout.Index == TopicLayout.AuthIndex ? fields.Success : EventDomains.UserAuthSet.Contains(fields.Auth.Of(json));
-        var nextSong = layout.Index == TopicLayout.PageViewIndex && fields.Page.Of(json).SequenceEqual(EventDomains.NextSongUtf8);
-        return CheckBetweenFields(layout, seen, fields.Ts, fields.Registration, userAuth, nextSong) == Mismatch.None;
+        var userAuth = layout.Index == TopicLayout.AuthIndex ? fields.Success : EventRules.IsUserAuth(fields.Auth.Of(json));
+        var nextSong = layout.Index == TopicLayout.PageViewIndex && EventRules.IsNextSong(fields.Page.Of(json));
+        return EventRules.CheckBetweenFields(layout, seen, fields.Ts, fields.Registration, userAuth, nextSong) == FieldMismatch.None;
     }
 
     private bool TimestampInBounds(long ts)
@@ -156,7 +183,7 @@ public sealed partial class EventParser
                 // At most 18 digits: no overflow is possible.
                 if (!number.Integral || number.IntegerEnd - number.DigitsStart > 18) return false;
                 var integer = number.Integer(json);
-                if (!InDomain(field, integer)) return false;
+                if (!EventRules.InDomain(field, integer)) return false;
                 switch (field)
                 {
                     case Field.Ts: f.Ts = integer; break;
@@ -169,7 +196,7 @@ public sealed partial class EventParser
                 // At most 10 digits, read as a long, and in range: the general parser's TryGetInt32 takes exactly these.
                 if (!number.Integral || number.IntegerEnd - number.DigitsStart > 10) return false;
                 var value = number.Integer(json);
-                if (value is < int.MinValue or > int.MaxValue || !InDomain(field, value)) return false;
+                if (value is < int.MinValue or > int.MaxValue || !EventRules.InDomain(field, value)) return false;
                 switch (field)
                 {
                     case Field.ItemInSession: f.ItemInSession = (int)value; break;
@@ -257,7 +284,7 @@ public sealed partial class EventParser
             .Select(n => Vector128.Create<byte>([.. Enumerable.Range(0, 16).Select(b => b < n ? (byte)0xFF : (byte)0)]))];
 
         // The guess after each field, by field + 2: the start of the object, a skipped field (-1), then the known ones.
-        private readonly Token[] _next = new Token[Names.Length + 2];
+        private readonly Token[] _next = new Token[EventSchema.Fields.Count + 2];
 
         /// <summary>
         /// The field (-1: a skipped one) of the token at <paramref name="i"/> if it is the one guessed to follow
@@ -411,6 +438,31 @@ public sealed partial class EventParser
             }
             return (w << 5) + BitOperations.TrailingZeroCount(bits);
         }
+    }
+
+    /// <summary>
+    /// The fast path's check of a number field (JSON's grammar without exponent, at most 100 characters) without parsing
+    /// it: from its sign, its integer digits (fewer than 7) and whether its fraction is all zeros. The bounds are whole
+    /// numbers, so this is exact but for a fraction so close to a bound that the double rounds onto it: such a number is
+    /// declined here and TryParse, parsing it, gives the verdict. It never accepts what <see cref="EventRules.InDomain(EventFieldId, double)"/> refuses.
+    /// </summary>
+    private static bool SurelyInDomain(Field f, ReadOnlySpan<byte> json, in JsonNumber number)
+    {
+        if (number.IntegerEnd - number.DigitsStart > 6) return false;
+        var integer = number.IntegerPart(json);
+        return f switch
+        {
+            Field.Lat => WithinBound(integer, (long)EventDomains.MaxLatitude, json, number),
+            Field.Lon => WithinBound(integer, (long)EventDomains.MaxLongitude, json, number),
+            // Positive: at least 1, or a fraction with a non-zero digit (100 characters cannot underflow a double).
+            Field.Duration => number.DigitsStart == number.Start && (integer >= 1 || !number.FractionIsZero(json))
+                && WithinBound(integer, (long)EventDomains.MaxDurationSeconds, json, number),
+            _ => true,
+        };
+
+        // |value| < integer + 1 <= bound, or |value| is the bound itself.
+        static bool WithinBound(long integer, long bound, ReadOnlySpan<byte> json, in JsonNumber number)
+            => integer < bound || (integer == bound && number.FractionIsZero(json));
     }
 
     private static bool KeepBool(ref EventFields f, int field, bool value, ref int seen)
