@@ -46,12 +46,6 @@ public sealed class SpeedProcessor
     /// <summary>Messages consumed since the last commit (events, late events and dead letters).</summary>
     public int PendingMessages { get; private set; }
 
-    /// <summary>Dead letters gathered since the last commit.</summary>
-    public IReadOnlyList<DeadLetter> PendingDeadLetters => _deadLetters;
-
-    /// <summary>Gaps found since the last commit.</summary>
-    public IReadOnlyList<OffsetGap> PendingGaps => _gaps;
-
     /// <summary>The partitions this processor owns.</summary>
     public IEnumerable<(string Topic, int Partition)> Partitions => _partitions.Keys;
 

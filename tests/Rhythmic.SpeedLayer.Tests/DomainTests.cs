@@ -215,7 +215,7 @@ public sealed class DomainTests
         var processor = new SpeedProcessor(new SpeedSettings());
         processor.Assign(topic, 0, null);
         processor.Process(topic, 0, 0, json);
-        var dead = processor.PendingDeadLetters;
+        var dead = processor.TakeBatch()?.DeadLetters ?? [];
         if (dead.Count == 0) return null;
         Assert.Equal(0, processor.Pending.Events); // a dead letter is not counted
         return Assert.Single(dead).Reason;
