@@ -97,13 +97,14 @@ public static class LakeReplayBench
             var settings = new RhythmicSettings();
             settings.Lander.ConsumerGroup = "bench-replay";
             var options = LanderOptions.From(settings, cluster.BootstrapServers);
-            var lander = new Lander(options, new LocalLakeStorage(lakeRoot), new LakeManifest(BenchDatabase.DataSource(cs)), landerLog ?? NullLogger.Instance);
+            var seen = new LanderWatch();
+            var lander = new Lander(options, new LocalLakeStorage(lakeRoot), new LakeManifest(BenchDatabase.DataSource(cs)), landerLog ?? NullLogger.Instance) { Watcher = seen };
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var run = lander.RunAsync(stop.Token);
             try
             {
                 var partitions = Topics.All.Count * o.Partitions;
-                await WaitAsync(() => Task.FromResult(lander.Assigned.Count == partitions || run.IsCompleted), TimeSpan.FromSeconds(60), "the lander to be assigned every partition", ct);
+                await WaitAsync(() => Task.FromResult(seen.Partitions.Count == partitions || run.IsCompleted), TimeSpan.FromSeconds(60), "the lander to be assigned every partition", ct);
                 if (run.IsCompleted) await run;
 
                 using var producer = new ProducerBuilder<byte[], byte[]>(KafkaClients.Producer(cluster.BootstrapServers, "bench-replay")).Build();
@@ -117,7 +118,7 @@ public static class LakeReplayBench
                 {
                     // Keep every partition's unread messages under the lead limit, so that the cluster drops none.
                     producerWait.Start();
-                    while (o.MaxLeadBytes > 0 && !Within(lander.Positions, logEnd, avgBytes, topicNames, o.MaxLeadBytes))
+                    while (o.MaxLeadBytes > 0 && !Within(seen.Next, logEnd, avgBytes, topicNames, o.MaxLeadBytes))
                     {
                         if (run.IsCompleted) await run;
                         await Task.Delay(5, ct);
@@ -148,7 +149,7 @@ public static class LakeReplayBench
                 while (true)
                 {
                     if (run.IsCompleted) await run;
-                    var positions = lander.Positions;
+                    var positions = seen.Next;
                     long read, behind;
                     lock (logEnd)
                     {
@@ -231,4 +232,13 @@ public static class LakeReplayBench
         await r.ReadAsync(ct);
         return (r.GetInt64(0), r.GetInt64(1));
     }
+}
+
+/// <summary>What the replay's lander last said it owns and has read (the producer is paced by it).</summary>
+internal sealed class LanderWatch : ILanderWatcher
+{
+    public IReadOnlyCollection<(string Topic, int Partition)> Partitions { get; private set; } = [];
+    public IReadOnlyDictionary<(string Topic, int Partition), long> Next { get; private set; } = new Dictionary<(string, int), long>();
+    public void Owned(IReadOnlyCollection<(string Topic, int Partition)> partitions) => Partitions = partitions;
+    public void Read(IReadOnlyDictionary<(string Topic, int Partition), long> next) => Next = next;
 }

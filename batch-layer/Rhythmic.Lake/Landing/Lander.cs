@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Rhythmic.Core.Events;
@@ -31,7 +30,6 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private readonly List<DeadLetter> _deadLetters = [];
     private readonly List<OffsetGap> _gaps = [];
     private readonly ConsumerGapReporter _gapReporter = new(MetricsRegistry.Default, options.ConsumerGroup, logger, options.Topics);
-    private readonly ConcurrentDictionary<(string Topic, int Partition), bool> _assigned = new();
     private long _bufferedBytes;
     private long _dirtySinceTicks;
     private long _lastTickTicks = Environment.TickCount64;
@@ -39,18 +37,14 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private long _newestTs = long.MinValue;     // the newest event time this lander has seen on any partition
     private volatile bool _crashed;
     private const int ProgressIntervalMs = 200;
-    private volatile IReadOnlyDictionary<(string Topic, int Partition), long> _positions = new Dictionary<(string, int), long>();
     private long _progressAtTicks;
     private readonly RollPolicy _roll = new(options.RollBytes, options.RollAge, options.BacklogMessages);
 
-    /// <summary>The partitions this lander owns right now.</summary>
-    public IReadOnlyCollection<(string Topic, int Partition)> Assigned => _assigned.Keys.ToArray();
+    /// <summary>Told which partitions this lander owns and how far it has read (none by default).</summary>
+    public ILanderWatcher? Watcher { get; init; }
 
     /// <summary>Events in committed files, since start.</summary>
     public long EventsCommitted { get; private set; }
-
-    /// <summary>The next offset this lander reads of each partition it owns (-1: the partition's start), refreshed several times a second (for progress and lag).</summary>
-    public IReadOnlyDictionary<(string Topic, int Partition), long> Positions => _positions;
 
     private sealed class PartitionState(long stored)
     {
@@ -171,15 +165,15 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
     private void RefreshProgress(IConsumer<byte[]?, byte[]?> consumer, long now)
     {
         long lag = 0;
-        var positions = new Dictionary<(string Topic, int Partition), long>(_partitions.Count);
+        var positions = Watcher is null ? null : new Dictionary<(string Topic, int Partition), long>(_partitions.Count);
         foreach (var ((topic, partition), state) in _partitions)
         {
-            positions[(topic, partition)] = state.Next;
+            positions?.Add((topic, partition), state.Next);
             // The high watermark the consumer last heard from the broker: no request of its own.
             var high = consumer.GetWatermarkOffsets(new TopicPartition(topic, new Partition(partition))).High;
             if (high != Offset.Unset) lag += Math.Max(0, high.Value - Math.Max(0, state.Next));
         }
-        _positions = positions;
+        if (positions is not null) Watcher!.Read(positions);
         if (!_roll.Observe(lag, now, _dirtySinceTicks != 0)) return;
         if (_roll.Behind)
             logger.LogInformation("Lander {Client} is {Lag} messages behind: a backlog, checkpointing at {RollBytes} bytes buffered only until it catches up", options.ClientId, lag, options.RollBytes);
@@ -288,10 +282,10 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
             var next = stored.TryGetValue((tp.Topic, tp.Partition.Value), out var o) ? o : -1;
             var state = new PartitionState(next);
             _partitions[(tp.Topic, tp.Partition.Value)] = state;
-            _assigned[(tp.Topic, tp.Partition.Value)] = true;
             result.Add(new TopicPartitionOffset(tp, new Offset(Resume(consumer, tp, state))));
         }
         logger.LogInformation("Lander {Client} assigned {Partitions}", options.ClientId, string.Join(", ", result.Select(r => $"{r.Topic}[{r.Partition.Value}]@{r.Offset}")));
+        Watcher?.Owned(_partitions.Keys.ToArray());
         return result;
     }
 
@@ -379,10 +373,7 @@ public sealed class Lander(LanderOptions options, ILakeStorage storage, LakeMani
 
     private void Forget(IEnumerable<TopicPartition> parts)
     {
-        foreach (var tp in parts)
-        {
-            _partitions.Remove((tp.Topic, tp.Partition.Value));
-            _assigned.TryRemove((tp.Topic, tp.Partition.Value), out _);
-        }
+        foreach (var tp in parts) _partitions.Remove((tp.Topic, tp.Partition.Value));
+        Watcher?.Owned(_partitions.Keys.ToArray());
     }
 }

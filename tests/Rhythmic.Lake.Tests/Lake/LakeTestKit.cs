@@ -68,7 +68,7 @@ internal sealed class LakeTestKit : IAsyncDisposable
     public void Flush() => _producer.Flush(TimeSpan.FromSeconds(30));
 
     public Lander NewLander(Action<LanderCrashPoint>? hook = null, string? clientId = null, TimeSpan? rollAge = null, long rollBytes = 64L << 20,
-        ParquetCodec codec = ParquetCodec.Snappy, long backlogMessages = 10_000) => new(
+        ParquetCodec codec = ParquetCodec.Snappy, long backlogMessages = 10_000, ILanderWatcher? watcher = null) => new(
         new LanderOptions
         {
             BootstrapServers = Cluster.BootstrapServers, ConsumerGroup = Group, ClientId = clientId ?? "lander-" + Guid.NewGuid().ToString("N")[..6],
@@ -76,7 +76,7 @@ internal sealed class LakeTestKit : IAsyncDisposable
             BacklogMessages = backlogMessages,
             Parser = new EventParserOptions { MaxFutureSeconds = int.MaxValue },
         },
-        hook is null ? Storage : new CrashPointStorage(Storage, hook), Manifest, Log);
+        hook is null ? Storage : new CrashPointStorage(Storage, hook), Manifest, Log) { Watcher = watcher };
 
     /// <summary>Rows recorded by the manifest plus dead letters of the group.</summary>
     public async Task<long> AccountedAsync()
@@ -160,4 +160,12 @@ internal sealed class LakeTestKit : IAsyncDisposable
         await Task.CompletedTask;
         try { Directory.Delete(LakeDir, recursive: true); } catch (IOException) { }
     }
+}
+
+/// <summary>The partitions a lander last said it owns.</summary>
+public sealed class OwnedPartitions : ILanderWatcher
+{
+    public IReadOnlyCollection<(string Topic, int Partition)> Partitions { get; private set; } = [];
+    public void Owned(IReadOnlyCollection<(string Topic, int Partition)> partitions) => Partitions = partitions;
+    public void Read(IReadOnlyDictionary<(string Topic, int Partition), long> next) { }
 }

@@ -207,8 +207,9 @@ public sealed class LanderTests
     {
         await using var kit = await LakeTestKit.StartAsync(partitions: 4);
         using var stop = new CancellationTokenSource();
-        var a = kit.NewLander(clientId: "lander-a");
-        var b = kit.NewLander(clientId: "lander-b", codec: Rhythmic.Parquet.ParquetCodec.None);   // the lake then holds both codecs
+        var (ownedByA, ownedByB) = (new OwnedPartitions(), new OwnedPartitions());
+        var a = kit.NewLander(clientId: "lander-a", watcher: ownedByA);
+        var b = kit.NewLander(clientId: "lander-b", codec: Rhythmic.Parquet.ParquetCodec.None, watcher: ownedByB);   // the lake then holds both codecs
         var runA = a.RunAsync(stop.Token);
         var runB = b.RunAsync(stop.Token);
         await LakeTestKit.WaitForAsync(async () =>
@@ -216,12 +217,12 @@ public sealed class LanderTests
                 // A lander that failed (it once lost a race writing the lake's marker) says why at once, not after the wait.
                 if (runA.IsFaulted) await runA;
                 if (runB.IsFaulted) await runB;
-                return a.Assigned.Count > 0 && b.Assigned.Count > 0 && a.Assigned.Count + b.Assigned.Count == 16;
+                return ownedByA.Partitions.Count > 0 && ownedByB.Partitions.Count > 0 && ownedByA.Partitions.Count + ownedByB.Partitions.Count == 16;
             },
             "both landers to own partitions", seconds: 120,
-            state: () => $"lander-a owns {a.Assigned.Count}, lander-b {b.Assigned.Count}; the landers' last lines:\n" +
+            state: () => $"lander-a owns {ownedByA.Partitions.Count}, lander-b {ownedByB.Partitions.Count}; the landers' last lines:\n" +
                 string.Join("\n", kit.Log.Entries.TakeLast(30).Select(e => $"{e.Level} {e.Message}")));
-        Assert.Empty(a.Assigned.Intersect(b.Assigned));
+        Assert.Empty(ownedByA.Partitions.Intersect(ownedByB.Partitions));
         kit.ProduceListens(0, 1_500);
         await LakeTestKit.WaitForAsync(async () => await kit.AccountedAsync() >= 1_500, "every event");
         stop.Cancel();
