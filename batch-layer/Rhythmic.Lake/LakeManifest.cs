@@ -53,7 +53,6 @@ public sealed class LakeManifest(NpgsqlDataSource dataSource)
     private static readonly string PathsOfPartition = SqlResources.Read(Sql, "lake/paths_of_partition.sql");
     private static readonly string FilesOfHours = SqlResources.Read(Sql, "lake/files_of_hours.sql");
     private static readonly string Hours = SqlResources.Read(Sql, "lake/hours.sql");
-    private static readonly string CompleteUntil = SqlResources.Read(Sql, "lake/complete_until.sql");
 
     /// <summary>The data source the manifest is read and written through (the process's one).</summary>
     public NpgsqlDataSource DataSource => dataSource;
@@ -80,13 +79,6 @@ public sealed class LakeManifest(NpgsqlDataSource dataSource)
         return result;
     }
 
-    /// <summary>The committed files of <paramref name="topic"/> whose events fall in <paramref name="hour"/>, oldest first.</summary>
-    public async Task<IReadOnlyList<LakeFile>> FilesAsync(string topic, DateTimeOffset hour, CancellationToken ct = default)
-    {
-        await using var conn = await OpenAsync(ct);
-        return await FilesAsync(conn, null, [hour.UtcDateTime], topic, ct);
-    }
-
     /// <summary>
     /// The committed files of <paramref name="hours"/> (UTC), of <paramref name="topic"/> or of every topic (null), by
     /// hour, topic and commit, read on the caller's connection so that a reader sees them in its own transaction.
@@ -108,8 +100,8 @@ public sealed class LakeManifest(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Every hour the manifest records files of, oldest first, with its digest and whether it is complete (the rule of
-    /// <see cref="CompleteUntilAsync"/> over every topic), read on the caller's connection and transaction.
+    /// Every hour the manifest records files of, oldest first, with its digest and whether it is complete (every topic's
+    /// partitions have passed its end: the lake's one rule, lake.complete_watermark), read on the caller's connection and transaction.
     /// </summary>
     public static async Task<IReadOnlyList<ManifestHour>> HoursAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct)
     {
@@ -119,14 +111,6 @@ public sealed class LakeManifest(NpgsqlDataSource dataSource)
         while (await r.ReadAsync(ct))
             hours.Add(new ManifestHour(r.GetFieldValue<DateTime>(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), r.GetBoolean(4)));
         return hours;
-    }
-
-    /// <summary>The end of <paramref name="topic"/>'s last complete hour (every partition's watermark is past it), or null.</summary>
-    public async Task<DateTimeOffset?> CompleteUntilAsync(string topic, CancellationToken ct = default)
-    {
-        await using var conn = await OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(CompleteUntil, conn) { Parameters = { new() { Value = topic } } };
-        return await cmd.ExecuteScalarAsync(ct) is DateTime t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
     }
 
     /// <summary>

@@ -8,10 +8,9 @@ namespace Rhythmic.Lake;
 /// uncommitted files are never read), read as columns, row group by row group. A committed file that is missing, does
 /// not parse or holds another number of rows than the manifest records throws a <see cref="LakeFileException"/> naming it.
 /// </summary>
-public sealed class LakeReader(ILakeStorage storage, LakeManifest manifest)
+public sealed class LakeReader(ILakeStorage storage)
 {
-    /// <summary>Opens one lake file (the caller disposes the reader).</summary>
-    public ParquetReader Open(string path) => new(storage.OpenRead(path), leaveOpen: false, name: path);
+    private ParquetReader Open(string path) => new(storage.OpenRead(path), leaveOpen: false, name: path);
 
     /// <summary>
     /// Reads <paramref name="file"/> one row group at a time and yields each group's row count, with column i of the group in
@@ -37,19 +36,5 @@ public sealed class LakeReader(ILakeStorage storage, LakeManifest manifest)
                 return (int)reader.GetRowGroup(group).RowCount;
             });
         }
-    }
-
-    /// <summary>
-    /// Every committed row group of a topic and hour with the file it came from: the named columns (null where a file
-    /// lacks one) and the group's row count, valid until the next group is read.
-    /// </summary>
-    public async IAsyncEnumerable<(LakeFile File, ColumnBuffer?[] Columns, int Rows)> ReadHourAsync(string topic, DateTimeOffset hour, IReadOnlyList<string> columns,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
-    {
-        var read = new ColumnBuffer?[columns.Count];
-        var pool = new ColumnBuffer?[columns.Count];
-        foreach (var file in await manifest.FilesAsync(topic, hour, ct))
-            foreach (var rows in ReadRowGroups(file, columns, read, pool, ct))
-                yield return (file, read, rows);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Npgsql;
-using Rhythmic.Core;
 
 namespace Rhythmic.Warehouse;
 

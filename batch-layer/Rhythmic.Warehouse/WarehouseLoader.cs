@@ -145,7 +145,7 @@ public sealed class WarehouseLoader(RhythmicSettings settings, NpgsqlDataSource 
                 missing.Count, kind, _lakeRoot, missing[0].Path);
             throw LakeFileException.Missing(missing[0].Path, _lakeRoot, missing.Count - 1);
         }
-        var source = new LakeFileSource(new LakeReader(storage, _manifest), files, Profiler);
+        var source = new LakeFileSource(new LakeReader(storage), files, Profiler);
         long rows;
         try
         {

@@ -71,14 +71,16 @@ public sealed class LakeSinkTests
             await AssertThreeReadersAgreeAsync(storage, dir, summary);
 
             var hour = from.AddHours(12);
-            var reader = new LakeReader(storage, manifest);
+            var reader = new LakeReader(storage);
+            var (columns, pool) = (new Rhythmic.Parquet.ColumnBuffer?[2], new Rhythmic.Parquet.ColumnBuffer?[2]);
             long fromReader = 0;
-            await foreach (var (file, columns, count) in reader.ReadHourAsync(Topics.Listen, hour, ["ts", "song"]))
-            {
-                Assert.Equal("backfill", file.Source);
-                for (var r = 0; r < count; r++) Assert.Equal(hour.ToUnixTimeMilliseconds(), LakeLayout.HourOf(columns[0]!.GetInt64(r)));
-                fromReader += count;
-            }
+            foreach (var file in await manifest.FilesAsync(Topics.Listen, hour))
+                foreach (var count in reader.ReadRowGroups(file, ["ts", "song"], columns, pool))
+                {
+                    Assert.Equal("backfill", file.Source);
+                    for (var r = 0; r < count; r++) Assert.Equal(hour.ToUnixTimeMilliseconds(), LakeLayout.HourOf(columns[0]!.GetInt64(r)));
+                    fromReader += count;
+                }
             Assert.Equal(await TestPostgres.ScalarAsync<long>(cs, $"select coalesce(sum(row_count), 0)::bigint from lake.files where topic = 'listen_events' and hour = '{hour:O}'"), fromReader);
         }
         finally
